@@ -1,0 +1,309 @@
+//! The storage layer: one body of Diesel code for PostgreSQL and SQLite.
+//!
+//! A [`Database`] is a pool of either backend; a [`Conn`] is one pooled connection of either.
+//! Query functions take `&mut Conn` and use [`dispatch!`](crate::dispatch) so the same Diesel
+//! expression is compiled — and type-checked — once for each backend.
+
+pub mod authorities;
+pub mod cases;
+pub mod events;
+pub mod schema;
+
+use diesel::sqlite::SqliteConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, SimpleAsyncConnection,
+};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use futures_util::FutureExt as _;
+use std::path::Path;
+
+pub use diesel::result::{Error as DbError, QueryResult};
+
+/// SQLite behind diesel-async: the synchronous connection run on tokio's blocking pool.
+pub type SqliteAsync = SyncConnectionWrapper<SqliteConnection>;
+
+/// The transaction manager of [`SqliteAsync`].
+type SqliteTransactions = diesel_async::sync_connection_wrapper::SyncTransactionManagerWrapper<
+    diesel::connection::AnsiTransactionManager,
+>;
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+/// Runs the same Diesel code against whichever backend the connection is.
+///
+/// `dispatch!(conn, |c| body)` expands `body` twice, with `c` bound to `&mut AsyncPgConnection`
+/// and to `&mut SqliteAsync`, so every query is checked for both backends at compile time.
+#[macro_export]
+macro_rules! dispatch {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Postgres(pooled) => {
+                let $c: &mut diesel_async::AsyncPgConnection = &mut *pooled;
+                $body
+            }
+            $crate::db::Conn::Sqlite(pooled) => {
+                let $c: &mut $crate::db::SqliteAsync = &mut *pooled;
+                $body
+            }
+        }
+    };
+}
+
+/// Which database a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// A connection pool of one of the two backends.
+#[derive(Clone)]
+pub enum Database {
+    Postgres(Pool<AsyncPgConnection>),
+    Sqlite(Pool<SqliteAsync>),
+}
+
+/// One pooled connection of either backend.
+pub enum Conn {
+    Postgres(Object<AsyncPgConnection>),
+    Sqlite(Object<SqliteAsync>),
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("could not build the connection pool: {0}")]
+    Pool(String),
+    #[error("could not connect to the database: {0}")]
+    Connect(String),
+    #[error("could not apply migrations: {0}")]
+    Migrate(String),
+    #[error("could not create the data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl Database {
+    /// Opens PostgreSQL when `database_url` is a `postgres://` URL, otherwise SQLite at
+    /// `sagsspor.db` in `data_dir` (creating the folder and the file on first use).
+    pub fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Self, OpenError> {
+        match database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Self::open_postgres(url)
+            }
+            Some(url) => Self::open_sqlite(url.trim_start_matches("sqlite://")),
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(|source| OpenError::DataDir {
+                    path: data_dir.display().to_string(),
+                    source,
+                })?;
+                Self::open_sqlite(&data_dir.join("sagsspor.db").to_string_lossy())
+            }
+        }
+    }
+
+    fn open_postgres(url: &str) -> Result<Self, OpenError> {
+        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| OpenError::Pool(e.to_string()))?;
+        Ok(Database::Postgres(pool))
+    }
+
+    fn open_sqlite(path: &str) -> Result<Self, OpenError> {
+        let mut config = ManagerConfig::<SqliteAsync>::default();
+        config.custom_setup = Box::new(|url| {
+            async move {
+                let mut conn = SqliteAsync::establish(url).await?;
+                // WAL lets readers run beside the one writer; the busy timeout makes a second
+                // writer wait instead of failing; SQLite enforces foreign keys only when asked.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                )
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(conn)
+            }
+            .boxed()
+        });
+        let manager = AsyncDieselConnectionManager::<SqliteAsync>::new_with_config(path, config);
+        let pool = Pool::builder(manager)
+            .max_size(8)
+            .build()
+            .map_err(|e| OpenError::Pool(e.to_string()))?;
+        Ok(Database::Sqlite(pool))
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Database::Postgres(_) => Backend::Postgres,
+            Database::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Takes a connection from the pool.
+    pub async fn conn(&self) -> QueryResult<Conn> {
+        let unavailable = |e: diesel_async::pooled_connection::deadpool::PoolError| {
+            DbError::DatabaseError(
+                diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                Box::new(e.to_string()),
+            )
+        };
+        Ok(match self {
+            Database::Postgres(pool) => Conn::Postgres(pool.get().await.map_err(unavailable)?),
+            Database::Sqlite(pool) => Conn::Sqlite(pool.get().await.map_err(unavailable)?),
+        })
+    }
+
+    /// Applies every pending migration of this backend; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, OpenError> {
+        let conn = self
+            .conn()
+            .await
+            .map_err(|e| OpenError::Connect(e.to_string()))?;
+        // The harness drives async connections from synchronous code, so it runs on the
+        // blocking pool; the connection is detached from the pool for it.
+        let result = tokio::task::spawn_blocking(move || match conn {
+            Conn::Postgres(pooled) => {
+                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
+                harness
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+            Conn::Sqlite(pooled) => {
+                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
+                harness
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+        })
+        .await
+        .map_err(|e| OpenError::Migrate(e.to_string()))?;
+        result.map_err(|e| OpenError::Migrate(e.to_string()))
+    }
+
+    /// Reverts every migration (used by the test that proves each `down.sql` works).
+    pub async fn revert_all(&self) -> Result<usize, OpenError> {
+        let conn = self
+            .conn()
+            .await
+            .map_err(|e| OpenError::Connect(e.to_string()))?;
+        let result = tokio::task::spawn_blocking(move || match conn {
+            Conn::Postgres(pooled) => {
+                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
+                harness
+                    .revert_all_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+            Conn::Sqlite(pooled) => {
+                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
+                harness
+                    .revert_all_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.len())
+            }
+        })
+        .await
+        .map_err(|e| OpenError::Migrate(e.to_string()))?;
+        result.map_err(|e| OpenError::Migrate(e.to_string()))
+    }
+
+    /// Answers whether the database takes a trivial query (for `/readyz`).
+    pub async fn ping(&self) -> QueryResult<()> {
+        let mut conn = self.conn().await?;
+        dispatch!(&mut conn, |c| c.batch_execute("SELECT 1").await)
+    }
+}
+
+impl Conn {
+    /// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// two writers queue on the busy timeout instead of failing when one upgrades its lock.
+    pub async fn begin(&mut self) -> QueryResult<()> {
+        use diesel_async::TransactionManager as _;
+        match self {
+            Conn::Postgres(c) => {
+                diesel_async::AnsiTransactionManager::begin_transaction(&mut **c).await
+            }
+            Conn::Sqlite(c) => {
+                c.spawn_blocking(|inner| {
+                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(
+                        inner,
+                        "BEGIN IMMEDIATE",
+                    )
+                })
+                .await
+            }
+        }
+    }
+
+    /// Commits the transaction [`Conn::begin`] started.
+    pub async fn commit(&mut self) -> QueryResult<()> {
+        use diesel_async::TransactionManager as _;
+        match self {
+            Conn::Postgres(c) => {
+                diesel_async::AnsiTransactionManager::commit_transaction(&mut **c).await
+            }
+            Conn::Sqlite(c) => SqliteTransactions::commit_transaction(&mut **c).await,
+        }
+    }
+
+    /// Rolls back the transaction [`Conn::begin`] started.
+    pub async fn rollback(&mut self) -> QueryResult<()> {
+        use diesel_async::TransactionManager as _;
+        match self {
+            Conn::Postgres(c) => {
+                diesel_async::AnsiTransactionManager::rollback_transaction(&mut **c).await
+            }
+            Conn::Sqlite(c) => SqliteTransactions::rollback_transaction(&mut **c).await,
+        }
+    }
+
+    /// Which backend this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Postgres(_) => Backend::Postgres,
+            Conn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Runs an async block inside one transaction on `conn`: commits when it returns `Ok`, rolls
+/// back when it returns `Err` (whose type must convert from [`DbError`]).
+///
+/// A macro rather than a closure-taking function: the body borrows `conn` directly, which
+/// avoids higher-ranked async-closure bounds that would not be `Send`.
+#[macro_export]
+macro_rules! in_transaction {
+    ($conn:ident, $body:block) => {{
+        $conn.begin().await?;
+        let outcome = async { $body }.await;
+        match outcome {
+            Ok(value) => {
+                $conn.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                // The original error matters more than a failed rollback; a broken connection
+                // is discarded by the pool anyway.
+                let _ = $conn.rollback().await;
+                Err(error)
+            }
+        }
+    }};
+}
+
+/// Whether an error is a unique-constraint violation (e.g. an ESDH number used twice).
+pub fn is_unique_violation(error: &DbError) -> bool {
+    matches!(
+        error,
+        DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,340 @@
+//! Cases (sager): the row that holds a case's current state, derived from its history.
+
+use crate::db::schema::{cases, reference_sequences};
+use crate::db::{Conn, QueryResult};
+use crate::dispatch;
+use crate::domain::lifecycle::{CaseState, Lifecycle, Party};
+use crate::domain::reference::CaseReference;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+/// A case as stored. `state`, `must_act` and the dates always agree with its events: they are
+/// written in the same transaction as the event that produces them.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = cases, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct Case {
+    pub id: i64,
+    pub reference: Option<String>,
+    pub authority_code: i32,
+    pub case_type_code: String,
+    pub service_goal_category: Option<String>,
+    pub title: String,
+    pub channel: String,
+    pub applicant_kind: String,
+    pub applicant_subject: Option<String>,
+    pub applicant_cvr: Option<String>,
+    pub applicant_name: String,
+    pub created_by_user_id: Option<i64>,
+    pub property_address: String,
+    pub cadastral_number: String,
+    pub description: String,
+    pub form_data: String,
+    pub state: String,
+    pub declared_complete: bool,
+    pub must_act: String,
+    pub esdh_number: Option<String>,
+    pub assignee_user_id: Option<i64>,
+    pub not_covered_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub complete_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub expected_decision_on: Option<NaiveDate>,
+    pub version: i64,
+}
+
+/// A case about to be created (always as a draft; submitting is an event).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cases)]
+pub struct NewCase<'a> {
+    pub authority_code: i32,
+    pub case_type_code: &'a str,
+    pub service_goal_category: Option<&'a str>,
+    pub title: &'a str,
+    pub channel: &'a str,
+    pub applicant_kind: &'a str,
+    pub applicant_subject: Option<&'a str>,
+    pub applicant_cvr: Option<&'a str>,
+    pub applicant_name: &'a str,
+    pub created_by_user_id: Option<i64>,
+    pub property_address: &'a str,
+    pub cadastral_number: &'a str,
+    pub description: &'a str,
+    pub form_data: &'a str,
+    pub state: &'a str,
+    pub declared_complete: bool,
+    pub must_act: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A complete case row, for the synthetic data generator's bulk inserts.
+#[derive(Debug, Clone, Insertable)]
+// NULL rather than DEFAULT for `None`: SQLite has no DEFAULT keyword in multi-row inserts.
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
+pub struct BulkCase<'a> {
+    pub id: i64,
+    pub reference: Option<String>,
+    pub authority_code: i32,
+    pub case_type_code: &'a str,
+    pub service_goal_category: Option<String>,
+    pub title: String,
+    pub channel: &'a str,
+    pub applicant_kind: &'a str,
+    pub applicant_subject: Option<String>,
+    pub applicant_cvr: Option<String>,
+    pub applicant_name: String,
+    pub property_address: String,
+    pub cadastral_number: String,
+    pub description: &'a str,
+    pub form_data: &'a str,
+    pub state: &'a str,
+    pub declared_complete: bool,
+    pub must_act: &'a str,
+    pub esdh_number: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub complete_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub expected_decision_on: Option<NaiveDate>,
+    pub version: i64,
+}
+
+/// The columns an event changes on its case, written together with the event.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = cases)]
+pub struct CaseStateChange<'a> {
+    pub reference: Option<&'a str>,
+    pub state: &'a str,
+    pub declared_complete: bool,
+    pub must_act: &'a str,
+    pub esdh_number: Option<&'a str>,
+    pub assignee_user_id: Option<Option<i64>>,
+    pub not_covered_reason: Option<Option<&'a str>>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub complete_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub expected_decision_on: Option<Option<NaiveDate>>,
+    pub version: i64,
+}
+
+impl Case {
+    /// Creates a draft.
+    pub async fn create(conn: &mut Conn, new: &NewCase<'_>) -> QueryResult<Case> {
+        dispatch!(conn, |c| diesel::insert_into(cases::table)
+            .values(new)
+            .returning(Case::as_returning())
+            .get_result(c)
+            .await)
+    }
+
+    /// Inserts fully formed rows (the synthetic data generator): one multi-row statement on
+    /// PostgreSQL; row by row on SQLite, whose multi-row insert diesel-async cannot express
+    /// (inside one transaction that is still fast).
+    pub async fn insert_bulk(conn: &mut Conn, rows: &[BulkCase<'_>]) -> QueryResult<usize> {
+        match conn {
+            Conn::Postgres(c) => {
+                diesel::insert_into(cases::table)
+                    .values(rows)
+                    .execute(&mut **c)
+                    .await
+            }
+            Conn::Sqlite(c) => {
+                for row in rows {
+                    diesel::insert_into(cases::table)
+                        .values(row)
+                        .execute(&mut **c)
+                        .await?;
+                }
+                Ok(rows.len())
+            }
+        }
+    }
+
+    /// One case by its internal id.
+    pub async fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<Case>> {
+        dispatch!(conn, |c| cases::table
+            .find(id)
+            .select(Case::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
+    /// One case by its digital reference.
+    pub async fn find_by_reference(
+        conn: &mut Conn,
+        reference: &CaseReference,
+    ) -> QueryResult<Option<Case>> {
+        let text = reference.to_string();
+        dispatch!(conn, |c| cases::table
+            .filter(cases::reference.eq(&text))
+            .select(Case::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
+    /// Writes what an event changed, but only if nobody else wrote an event since `version`
+    /// was read. Returns false when the case had moved on (the caller reports a conflict).
+    pub async fn apply_change(
+        conn: &mut Conn,
+        id: i64,
+        read_version: i64,
+        change: &CaseStateChange<'_>,
+    ) -> QueryResult<bool> {
+        let updated = dispatch!(conn, |c| diesel::update(
+            cases::table
+                .filter(cases::id.eq(id))
+                .filter(cases::version.eq(read_version))
+        )
+        .set(change)
+        .execute(c)
+        .await)?;
+        Ok(updated == 1)
+    }
+
+    /// Allocates the next sequence number of an authority's year; run it inside the
+    /// transaction that creates the reference, so a rolled-back case leaves no gap behind.
+    pub async fn allocate_sequence(conn: &mut Conn, authority: i32, year: i32) -> QueryResult<i64> {
+        use reference_sequences::dsl as rs;
+        dispatch!(conn, |c| diesel::insert_into(rs::reference_sequences)
+            .values((
+                rs::authority_code.eq(authority),
+                rs::year.eq(year),
+                rs::last_value.eq(1_i64)
+            ))
+            .on_conflict((rs::authority_code, rs::year))
+            .do_update()
+            .set(rs::last_value.eq(rs::last_value + 1_i64))
+            .returning(rs::last_value)
+            .get_result::<i64>(c)
+            .await)
+    }
+
+    /// Sets the sequence of an authority's year to at least `value` (after bulk inserts).
+    pub async fn raise_sequence(
+        conn: &mut Conn,
+        authority: i32,
+        year: i32,
+        value: i64,
+    ) -> QueryResult<()> {
+        use reference_sequences::dsl as rs;
+        dispatch!(conn, |c| diesel::insert_into(rs::reference_sequences)
+            .values((
+                rs::authority_code.eq(authority),
+                rs::year.eq(year),
+                rs::last_value.eq(value)
+            ))
+            .on_conflict((rs::authority_code, rs::year))
+            .do_update()
+            .set(rs::last_value.eq(value))
+            .execute(c)
+            .await)?;
+        Ok(())
+    }
+
+    /// Every allocated sequence: (authority, year, last value).
+    pub async fn sequences(conn: &mut Conn) -> QueryResult<Vec<(i32, i32, i64)>> {
+        use reference_sequences::dsl as rs;
+        dispatch!(conn, |c| rs::reference_sequences
+            .select((rs::authority_code, rs::year, rs::last_value))
+            .load(c)
+            .await)
+    }
+
+    /// After rows were inserted with explicit ids, moves PostgreSQL's identity sequence past
+    /// them (SQLite picks max(id) + 1 by itself).
+    pub async fn advance_id_sequence(conn: &mut Conn) -> QueryResult<()> {
+        use diesel_async::SimpleAsyncConnection as _;
+        match conn {
+            Conn::Postgres(c) => {
+                c.batch_execute(
+                    "SELECT setval(pg_get_serial_sequence('cases', 'id'), \
+                     (SELECT COALESCE(MAX(id), 0) + 1 FROM cases), false)",
+                )
+                .await
+            }
+            Conn::Sqlite(_) => Ok(()),
+        }
+    }
+
+    /// Processing times (submission → decision, in seconds) of this authority's most recently
+    /// decided cases of one type, newest first: the basis of the estimate shown before a case
+    /// is declared complete.
+    pub async fn recent_processing_spans(
+        conn: &mut Conn,
+        authority: i32,
+        case_type: &str,
+        limit: i64,
+    ) -> QueryResult<Vec<(NaiveDateTime, NaiveDateTime)>> {
+        let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+            dispatch!(conn, |c| cases::table
+                .filter(cases::authority_code.eq(authority))
+                .filter(cases::case_type_code.eq(case_type))
+                .filter(cases::decided_at.is_not_null())
+                .order(cases::decided_at.desc())
+                .limit(limit)
+                .select((cases::submitted_at, cases::decided_at))
+                .load(c)
+                .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, d)| Some((s?, d?)))
+            .collect())
+    }
+
+    /// A handful of submitted cases, newest first (the demo's start-up links).
+    pub async fn latest_submitted(conn: &mut Conn, limit: i64) -> QueryResult<Vec<Case>> {
+        dispatch!(conn, |c| cases::table
+            .filter(cases::reference.is_not_null())
+            .order(cases::id.desc())
+            .limit(limit)
+            .select(Case::as_select())
+            .load(c)
+            .await)
+    }
+
+    /// How many cases there are.
+    pub async fn count(conn: &mut Conn) -> QueryResult<i64> {
+        dispatch!(conn, |c| cases::table.count().get_result(c).await)
+    }
+
+    /// The largest case id (the synthetic generator continues after it).
+    pub async fn max_id(conn: &mut Conn) -> QueryResult<i64> {
+        let max: Option<i64> = dispatch!(conn, |c| cases::table
+            .select(diesel::dsl::max(cases::id))
+            .first(c)
+            .await)?;
+        Ok(max.unwrap_or(0))
+    }
+
+    /// The state, parsed. A row always holds a known state (the event path writes it).
+    pub fn case_state(&self) -> CaseState {
+        CaseState::parse(&self.state).unwrap_or(CaseState::Draft)
+    }
+
+    /// The state plus completeness: what the state machine needs.
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle {
+            state: self.case_state(),
+            declared_complete: self.declared_complete,
+        }
+    }
+
+    /// Who must act next.
+    pub fn must_act_party(&self) -> Party {
+        Party::parse(&self.must_act).unwrap_or(Party::Nobody)
+    }
+
+    /// The digital reference, once submitted.
+    pub fn case_reference(&self) -> Option<CaseReference> {
+        self.reference
+            .as_deref()
+            .and_then(|r| CaseReference::parse(r).ok())
+    }
+}

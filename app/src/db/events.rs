@@ -1,0 +1,122 @@
+//! The case history: append-only events (hændelser), one per change.
+
+use crate::db::schema::case_events;
+use crate::db::{Conn, QueryResult};
+use crate::dispatch;
+use crate::domain::clock::ClockEvent;
+use crate::domain::lifecycle::{CaseState, EventKind, Party};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+/// One stored event of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = case_events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct CaseEvent {
+    pub id: i64,
+    pub case_id: i64,
+    pub seq: i32,
+    pub kind: String,
+    pub actor_kind: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_label: String,
+    pub occurred_at: NaiveDateTime,
+    pub state_after: String,
+    pub must_act_after: String,
+    pub visible_to_applicant: bool,
+    pub public_text: Option<String>,
+    pub internal_text: Option<String>,
+    pub data: String,
+}
+
+/// An event about to be appended.
+#[derive(Debug, Clone, Insertable)]
+// NULL rather than DEFAULT for `None`: SQLite has no DEFAULT keyword in multi-row inserts.
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
+pub struct NewCaseEvent<'a> {
+    pub case_id: i64,
+    pub seq: i32,
+    pub kind: &'a str,
+    pub actor_kind: &'a str,
+    pub actor_user_id: Option<i64>,
+    pub actor_label: &'a str,
+    pub occurred_at: NaiveDateTime,
+    pub state_after: &'a str,
+    pub must_act_after: &'a str,
+    pub visible_to_applicant: bool,
+    pub public_text: Option<&'a str>,
+    pub internal_text: Option<&'a str>,
+    pub data: &'a str,
+}
+
+impl CaseEvent {
+    /// Appends an event. The `(case_id, seq)` unique constraint refuses a second writer that
+    /// read the same version of the case.
+    pub async fn append(conn: &mut Conn, event: &NewCaseEvent<'_>) -> QueryResult<CaseEvent> {
+        dispatch!(conn, |c| diesel::insert_into(case_events::table)
+            .values(event)
+            .returning(CaseEvent::as_returning())
+            .get_result(c)
+            .await)
+    }
+
+    /// Appends many events at once (the synthetic data generator); see
+    /// [`Case::insert_bulk`](crate::db::cases::Case::insert_bulk) for why SQLite goes row by row.
+    pub async fn append_many(conn: &mut Conn, events: &[NewCaseEvent<'_>]) -> QueryResult<usize> {
+        match conn {
+            Conn::Postgres(c) => {
+                diesel::insert_into(case_events::table)
+                    .values(events)
+                    .execute(&mut **c)
+                    .await
+            }
+            Conn::Sqlite(c) => {
+                for event in events {
+                    diesel::insert_into(case_events::table)
+                        .values(event)
+                        .execute(&mut **c)
+                        .await?;
+                }
+                Ok(events.len())
+            }
+        }
+    }
+
+    /// The whole history of a case, oldest first.
+    pub async fn for_case(conn: &mut Conn, case_id: i64) -> QueryResult<Vec<CaseEvent>> {
+        dispatch!(conn, |c| case_events::table
+            .filter(case_events::case_id.eq(case_id))
+            .order(case_events::seq)
+            .select(CaseEvent::as_select())
+            .load(c)
+            .await)
+    }
+
+    /// The event kind, if it is one this version knows.
+    pub fn event_kind(&self) -> Option<EventKind> {
+        EventKind::parse(&self.kind)
+    }
+
+    /// The state the case was in after this event.
+    pub fn state(&self) -> Option<CaseState> {
+        CaseState::parse(&self.state_after)
+    }
+
+    /// Who had to act after this event.
+    pub fn must_act(&self) -> Option<Party> {
+        Party::parse(&self.must_act_after)
+    }
+
+    /// The history as the responsibility clock reads it (unknown kinds are skipped).
+    pub fn clock_events(history: &[CaseEvent]) -> Vec<ClockEvent> {
+        history
+            .iter()
+            .filter_map(|e| {
+                e.event_kind().map(|kind| ClockEvent {
+                    at: e.occurred_at,
+                    kind,
+                })
+            })
+            .collect()
+    }
+}

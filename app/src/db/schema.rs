@@ -1,0 +1,165 @@
+//! Diesel's view of the tables. Written by hand because one schema serves both backends: it uses
+//! only column types PostgreSQL and SQLite share (see the migrations of either backend).
+
+diesel::table! {
+    authorities (code) {
+        code -> Integer,
+        name -> Text,
+        region -> Text,
+    }
+}
+
+diesel::table! {
+    service_goals (category) {
+        category -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        target_days -> Integer,
+    }
+}
+
+diesel::table! {
+    case_types (code) {
+        code -> Text,
+        domain -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        goal_categories -> Text,
+    }
+}
+
+diesel::table! {
+    reference_sequences (authority_code, year) {
+        authority_code -> Integer,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        kind -> Text,
+        issuer -> Text,
+        subject -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        cvr -> Nullable<Text>,
+        authority_code -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        reference -> Nullable<Text>,
+        authority_code -> Integer,
+        case_type_code -> Text,
+        service_goal_category -> Nullable<Text>,
+        title -> Text,
+        channel -> Text,
+        applicant_kind -> Text,
+        applicant_subject -> Nullable<Text>,
+        applicant_cvr -> Nullable<Text>,
+        applicant_name -> Text,
+        created_by_user_id -> Nullable<BigInt>,
+        property_address -> Text,
+        cadastral_number -> Text,
+        description -> Text,
+        form_data -> Text,
+        state -> Text,
+        declared_complete -> Bool,
+        must_act -> Text,
+        esdh_number -> Nullable<Text>,
+        assignee_user_id -> Nullable<BigInt>,
+        not_covered_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        complete_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        expected_decision_on -> Nullable<Date>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        seq -> Integer,
+        kind -> Text,
+        actor_kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_label -> Text,
+        occurred_at -> Timestamp,
+        state_after -> Text,
+        must_act_after -> Text,
+        visible_to_applicant -> Bool,
+        public_text -> Nullable<Text>,
+        internal_text -> Nullable<Text>,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    information_requests (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        event_id -> BigInt,
+        message -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    information_request_items (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        position -> Integer,
+        description -> Text,
+        deadline -> Date,
+        status -> Text,
+        answered_at -> Nullable<Timestamp>,
+        answer_comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        sha256 -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        kind -> Text,
+        request_item_id -> Nullable<BigInt>,
+        uploaded_by_kind -> Text,
+        uploaded_by_user_id -> Nullable<BigInt>,
+        visible_to_applicant -> Bool,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cases -> authorities (authority_code));
+diesel::joinable!(cases -> case_types (case_type_code));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(information_requests -> cases (case_id));
+diesel::joinable!(information_request_items -> information_requests (request_id));
+diesel::joinable!(documents -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    authorities,
+    service_goals,
+    case_types,
+    reference_sequences,
+    users,
+    cases,
+    case_events,
+    information_requests,
+    information_request_items,
+    documents,
+);

@@ -1,0 +1,3 @@
+//! One file per page, grouped by who uses it.
+
+pub mod public;

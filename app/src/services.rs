@@ -1,0 +1,4 @@
+//! Services: storage and domain combined into the operations the pages and the API call.
+
+pub mod case_events;
+pub mod case_view;

@@ -1,0 +1,10 @@
+DROP TABLE documents;
+DROP TABLE information_request_items;
+DROP TABLE information_requests;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE users;
+DROP TABLE reference_sequences;
+DROP TABLE case_types;
+DROP TABLE service_goals;
+DROP TABLE authorities;

@@ -1,0 +1,3 @@
+DELETE FROM case_types;
+DELETE FROM service_goals;
+DELETE FROM authorities;

@@ -1,0 +1,341 @@
+//! The demo data set: made-up cases in every state across several municipalities, written
+//! through the same event path as real cases so their histories and clocks are genuine.
+
+use app::db::cases::{Case, NewCase};
+use app::db::{Conn, Database};
+use app::domain::lifecycle::EventKind;
+use app::in_transaction;
+use app::services::case_events::{record, Actor, ActorKind, EventRequest, RecordError};
+use app::state::now_utc;
+use chrono::{NaiveDateTime, TimeDelta};
+
+/// One step of a scripted history: what happened, on which day after submission.
+type Step = (EventKind, i64);
+
+use EventKind::{
+    Closed as X, Decided as D, DeclaredComplete as C, GoalNotCovered as N, HearingStarted as H,
+    InformationReceived as A, InformationRequested as Q, Registered as R, Reopened as O,
+    Submitted as S, Withdrawn as W,
+};
+
+/// A scripted history and how many days ago it was submitted.
+struct Scenario {
+    age_days: i64,
+    steps: &'static [Step],
+    /// Needs an application type with a national service goal to show what it is meant to.
+    needs_goal: bool,
+}
+
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        age_days: 1,
+        steps: &[(S, 0)],
+        needs_goal: false,
+    },
+    Scenario {
+        age_days: 4,
+        steps: &[(S, 0), (R, 2)],
+        needs_goal: false,
+    },
+    Scenario {
+        age_days: 14,
+        steps: &[(S, 0), (R, 2), (Q, 5)],
+        needs_goal: false,
+    },
+    Scenario {
+        age_days: 35,
+        steps: &[(S, 0), (R, 1), (Q, 4), (A, 16), (C, 18)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 45,
+        steps: &[(S, 0), (R, 1), (C, 6), (Q, 20)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 40,
+        steps: &[(S, 0), (R, 2), (C, 7), (H, 25)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 70,
+        steps: &[(S, 0), (R, 1), (C, 5), (D, 33)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 120,
+        steps: &[(S, 0), (R, 3), (C, 8), (D, 60)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 150,
+        steps: &[
+            (S, 0),
+            (R, 2),
+            (Q, 5),
+            (A, 19),
+            (C, 21),
+            (Q, 30),
+            (A, 41),
+            (D, 60),
+            (X, 64),
+        ],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 50,
+        steps: &[(S, 0), (R, 2), (Q, 6), (W, 20)],
+        needs_goal: false,
+    },
+    Scenario {
+        age_days: 45,
+        steps: &[(S, 0), (R, 1), (C, 9)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 70,
+        steps: &[(S, 0), (R, 2), (C, 10)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 30,
+        steps: &[(S, 0), (R, 2), (N, 3), (C, 6)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 100,
+        steps: &[(S, 0), (R, 1), (C, 4), (D, 30), (O, 45)],
+        needs_goal: true,
+    },
+    Scenario {
+        age_days: 20,
+        steps: &[(S, 0), (R, 2), (D, 10)],
+        needs_goal: false,
+    },
+    Scenario {
+        age_days: 2,
+        steps: &[],
+        needs_goal: false,
+    },
+];
+
+/// København, Aalborg, Aarhus, Odense, Frederiksberg, Esbjerg.
+const AUTHORITIES: &[i32] = &[101, 851, 751, 461, 147, 561];
+
+/// Types with a national goal (and the category a case of it counts under).
+const GOAL_TYPES: &[(&str, &str, &str)] = &[
+    ("byg_enfamiliehus", "single_family", "Nyt enfamiliehus"),
+    (
+        "byg_tilbygning_enfamiliehus",
+        "single_family",
+        "Tilbygning med kvist",
+    ),
+    (
+        "byg_garage_carport_udhus",
+        "simple_constructions",
+        "Carport og redskabsrum",
+    ),
+    (
+        "byg_industri_lager_landbrug",
+        "industry_warehouse",
+        "Ny lagerhal",
+    ),
+    (
+        "byg_erhverv_etage",
+        "multistorey_commercial",
+        "Kontorbyggeri i fire etager",
+    ),
+];
+
+/// Types without one.
+const OTHER_TYPES: &[(&str, &str)] = &[
+    (
+        "mil_jordvarme_tilladelse",
+        "Jordvarmeanlæg med lodrette boringer",
+    ),
+    ("mil_olietank_sloejfning", "Sløjfning af olietank"),
+    ("byg_nedrivning", "Nedrivning af udhus"),
+    (
+        "mil_spildevand_nedsivning",
+        "Nedsivningsanlæg til spildevand",
+    ),
+];
+
+/// The applicants of the demo: a citizen and two companies (the personas of the demo login).
+struct DemoApplicant {
+    kind: &'static str,
+    subject: Option<&'static str>,
+    cvr: Option<&'static str>,
+    name: &'static str,
+}
+
+const APPLICANTS: &[DemoApplicant] = &[
+    DemoApplicant {
+        kind: "person",
+        subject: Some("demo-borger"),
+        cvr: None,
+        name: "Mette Borger",
+    },
+    DemoApplicant {
+        kind: "business",
+        subject: None,
+        cvr: Some("12345678"),
+        name: "Nordbyg ApS",
+    },
+    DemoApplicant {
+        kind: "business",
+        subject: None,
+        cvr: Some("87654321"),
+        name: "Sydvarme A/S",
+    },
+];
+
+const STREETS: &[&str] = &[
+    "Vesterbrogade",
+    "Boulevarden",
+    "Søndergade",
+    "Kongensgade",
+    "Strandvejen",
+    "Skolevej",
+    "Hovedgaden",
+    "Engvej",
+    "Bakkevej",
+    "Havnegade",
+];
+
+/// How many cases the demo seeds.
+pub const DEMO_CASES: usize = 48;
+
+/// Seeds the demo data set when the database holds no cases; returns links to a few demo
+/// cases to print at start-up.
+pub async fn seed_if_empty(db: &Database) -> anyhow::Result<Vec<String>> {
+    let mut conn = db.conn().await?;
+    if Case::count(&mut conn).await? == 0 {
+        let now = now_utc();
+        for index in 0..DEMO_CASES {
+            seed_case(&mut conn, index, now).await?;
+        }
+        tracing::info!(cases = DEMO_CASES, "demo data seeded");
+    }
+    let latest = Case::latest_submitted(&mut conn, 200).await?;
+    // One link per state, so the printed list shows the range of what the demo holds.
+    let mut seen = std::collections::HashSet::new();
+    Ok(latest
+        .into_iter()
+        .filter(|c| seen.insert(c.state.clone()))
+        .filter_map(|c| c.reference.map(|r| format!("/sager/{r}  ({})", c.state)))
+        .collect())
+}
+
+/// Creates one demo case and plays its scripted history through the event path.
+pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> anyhow::Result<()> {
+    let scenario = &SCENARIOS[index % SCENARIOS.len()];
+    let round = i64::try_from(index / SCENARIOS.len()).unwrap_or(0);
+    let authority = AUTHORITIES[index % AUTHORITIES.len()];
+    let applicant = &APPLICANTS[index % APPLICANTS.len()];
+    let (type_code, category, title) = if scenario.needs_goal || index % 2 == 0 {
+        let (code, category, title) = GOAL_TYPES[index % GOAL_TYPES.len()];
+        (code, Some(category), title)
+    } else {
+        let (code, title) = OTHER_TYPES[index % OTHER_TYPES.len()];
+        (code, None, title)
+    };
+    let address = format!(
+        "{} {}, {}",
+        STREETS[index % STREETS.len()],
+        index * 3 % 97 + 1,
+        authority_town(authority)
+    );
+    let cadastral = format!(
+        "{}a {} Bygrunde",
+        index * 7 % 90 + 1,
+        authority_town(authority)
+    );
+    // Submitted in the morning, Danish time, a few days apart per round.
+    let submitted = now
+        - TimeDelta::days(scenario.age_days + round * 3)
+        - TimeDelta::hours(2 + (index as i64 % 5));
+    let created = submitted - TimeDelta::hours(1);
+
+    let outcome: Result<(), RecordError> = in_transaction!(conn, {
+        let case = Case::create(
+            conn,
+            &NewCase {
+                authority_code: authority,
+                case_type_code: type_code,
+                service_goal_category: category,
+                title,
+                channel: "portal",
+                applicant_kind: applicant.kind,
+                applicant_subject: applicant.subject,
+                applicant_cvr: applicant.cvr,
+                applicant_name: applicant.name,
+                created_by_user_id: None,
+                property_address: &address,
+                cadastral_number: &cadastral,
+                description: "Demo-ansøgning med opdigtede oplysninger.",
+                form_data: "{}",
+                state: "draft",
+                declared_complete: false,
+                must_act: "applicant",
+                created_at: created,
+                updated_at: created,
+            },
+        )
+        .await?;
+        for (step, &(kind, day)) in scenario.steps.iter().enumerate() {
+            let at = submitted + TimeDelta::days(day) + TimeDelta::minutes(17 * step as i64);
+            let actor = match kind {
+                S | W => Actor {
+                    kind: ActorKind::Applicant,
+                    user_id: None,
+                    label: applicant.name,
+                },
+                A => Actor {
+                    kind: ActorKind::Applicant,
+                    user_id: None,
+                    label: applicant.name,
+                },
+                _ => Actor {
+                    kind: ActorKind::Caseworker,
+                    user_id: None,
+                    label: "Sagsbehandler",
+                },
+            };
+            let esdh = format!("{}-{:05}", at.format("%Y"), 1000 + index * 13);
+            let mut request = EventRequest::new(kind, actor, at);
+            match kind {
+                R => request.esdh_number = Some(&esdh),
+                N => {
+                    request.not_covered_reason =
+                        Some("Lovliggørelse af opført byggeri (legaliseringssag)")
+                }
+                Q => {
+                    request.public_text = Some(
+                        "Vi mangler en situationsplan med afstande til skel og en facadetegning.",
+                    )
+                }
+                D => {
+                    request.public_text = Some("Afgørelsen er truffet. Læs den i afgørelsesbrevet.")
+                }
+                _ => {}
+            }
+            record(conn, case.id, None, &request).await?;
+        }
+        Ok(())
+    });
+    outcome?;
+    Ok(())
+}
+
+fn authority_town(code: i32) -> &'static str {
+    match code {
+        101 => "1620 København V",
+        851 => "9000 Aalborg",
+        751 => "8000 Aarhus C",
+        461 => "5000 Odense C",
+        147 => "2000 Frederiksberg",
+        561 => "6700 Esbjerg",
+        _ => "Danmark",
+    }
+}

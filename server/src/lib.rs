@@ -1,0 +1,8 @@
+//! The Sagsspor process: command line, HTTP wiring, demo data and the synthetic generator.
+//! A library as well as a binary so the tests can drive the router in-process.
+
+pub mod cli;
+pub mod demo;
+pub mod generate;
+pub mod http;
+pub mod telemetry;

@@ -1,0 +1,17 @@
+//! Structured logs: human-readable by default, JSON lines when `SAGSSPOR_LOG_FORMAT=json`.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber; `RUST_LOG` overrides the default level.
+pub fn init(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,diesel=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if format.eq_ignore_ascii_case("json") {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
