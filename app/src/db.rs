@@ -276,26 +276,31 @@ impl Conn {
 }
 
 /// Runs an async block inside one transaction on `conn`: commits when it returns `Ok`, rolls
-/// back when it returns `Err` (whose type must convert from [`DbError`]).
+/// back when it returns `Err`. The block's error type must convert from [`DbError`], so a
+/// failure to begin or commit comes back as the same `Result`.
 ///
 /// A macro rather than a closure-taking function: the body borrows `conn` directly, which
 /// avoids higher-ranked async-closure bounds that would not be `Send`.
 #[macro_export]
 macro_rules! in_transaction {
     ($conn:ident, $body:block) => {{
-        $conn.begin().await?;
-        let outcome = async { $body }.await;
-        match outcome {
-            Ok(value) => {
-                $conn.commit().await?;
-                Ok(value)
-            }
-            Err(error) => {
-                // The original error matters more than a failed rollback; a broken connection
-                // is discarded by the pool anyway.
-                let _ = $conn.rollback().await;
-                Err(error)
-            }
+        match $conn.begin().await {
+            Err(error) => Err(error.into()),
+            Ok(()) => match async { $body }.await {
+                Ok(value) => match $conn.commit().await {
+                    Ok(()) => Ok(value),
+                    Err(error) => {
+                        let _ = $conn.rollback().await;
+                        Err(error.into())
+                    }
+                },
+                Err(error) => {
+                    // The original error matters more than a failed rollback; a connection
+                    // left broken is discarded by the pool.
+                    let _ = $conn.rollback().await;
+                    Err(error)
+                }
+            },
         }
     }};
 }

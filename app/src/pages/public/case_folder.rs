@@ -166,7 +166,7 @@ fn expected_sentence(figures: &ClockFigures) -> String {
             let waited = (expected.date - complete).num_days() - i64::from(goal);
             format!(
                 "Forventet afgørelse senest {}: sagen blev fuldt oplyst den {}, servicemålet er {}, \
-                 og sagen har siden ventet {} på ansøger.",
+                 og uret har siden stået stille i {} (dage hos ansøger tæller ikke med).",
                 texts::date_long(expected.date),
                 texts::date_long(complete),
                 texts::days(goal.into()),
