@@ -68,6 +68,10 @@ pub enum Database {
 }
 
 /// One pooled connection of either backend.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request; boxing would add an allocation to every query path"
+)]
 pub enum Conn {
     Postgres(Object<AsyncPgConnection>),
     Sqlite(Object<SqliteAsync>),

@@ -75,7 +75,9 @@ pub enum Command {
 
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = cli.config;
+    let mut config = cli.config;
+    // An empty DATABASE_URL means the same as an unset one: the embedded default.
+    config.database_url = config.database_url.filter(|url| !url.trim().is_empty());
     let db = Database::open(config.database_url.as_deref(), &config.data_dir)
         .context("opening the database")?;
     match cli.command {

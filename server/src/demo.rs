@@ -233,7 +233,7 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
     let round = i64::try_from(index / SCENARIOS.len()).unwrap_or(0);
     let authority = AUTHORITIES[index % AUTHORITIES.len()];
     let applicant = &APPLICANTS[index % APPLICANTS.len()];
-    let (type_code, category, title) = if scenario.needs_goal || index % 2 == 0 {
+    let (type_code, category, title) = if scenario.needs_goal || index.is_multiple_of(2) {
         let (code, category, title) = GOAL_TYPES[index % GOAL_TYPES.len()];
         (code, Some(category), title)
     } else {

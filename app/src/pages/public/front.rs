@@ -1,7 +1,7 @@
 //! The front page: what Sagsspor is, and finding a case by its reference.
 
-use crate::authorization::may_view_case;
-use crate::authorization::Viewer;
+use crate::authorization::{may_view_case, RunMode, Viewer};
+use crate::domain::lifecycle::CaseState;
 use crate::db::cases::Case;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
@@ -39,6 +39,22 @@ async fn lookup(state: Result<AppState, AppError>, typed: String) -> Result<Look
     }
 }
 
+/// A few demo cases, one per state, so a demo visitor has references to try.
+async fn demo_examples(state: Result<AppState, AppError>) -> Vec<(String, CaseState)> {
+    let Ok(state) = state else { return Vec::new() };
+    if state.mode != RunMode::Demo {
+        return Vec::new();
+    }
+    let Ok(mut conn) = state.db.conn().await else { return Vec::new() };
+    let latest = Case::latest_submitted(&mut conn, 200).await.unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    latest
+        .into_iter()
+        .filter(|case| seen.insert(case.state.clone()))
+        .filter_map(|case| Some((case.reference.clone()?, case.case_state())))
+        .collect()
+}
+
 /// The front page.
 #[component]
 pub fn FrontPage() -> impl IntoView {
@@ -48,6 +64,7 @@ pub fn FrontPage() -> impl IntoView {
         .unwrap_or_default();
     let state = AppState::from_context();
     let value = typed.clone();
+    let examples = demo_examples(state.clone());
     let outcome = lookup(state, typed);
     view! {
         <Title text="Sagsspor — følg din sag" />
@@ -76,6 +93,37 @@ pub fn FrontPage() -> impl IntoView {
                 }
             </Suspense>
         </section>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let examples = examples.await;
+                (!examples.is_empty())
+                    .then(|| {
+                        view! {
+                            <section class="panel" aria-labelledby="demo-heading">
+                                <h2 id="demo-heading">"Demo-sager du kan slå op"</h2>
+                                <table class="table" data-testid="demo-cases">
+                                    <thead>
+                                        <tr><th scope="col">"Reference"</th><th scope="col">"Status"</th></tr>
+                                    </thead>
+                                    <tbody>
+                                        {examples
+                                            .into_iter()
+                                            .map(|(reference, state)| {
+                                                view! {
+                                                    <tr>
+                                                        <td><a href=format!("/sager/{reference}")>{reference.clone()}</a></td>
+                                                        <td>{texts::state_label(state)}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
 
