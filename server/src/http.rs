@@ -12,7 +12,7 @@ use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 /// The router's state: Leptos's options plus the application state.
 #[derive(Clone)]
@@ -48,6 +48,7 @@ pub fn router(app_state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/assets/main.css", get(stylesheet))
+        .route("/robots.txt", get(robots))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -78,7 +79,12 @@ pub fn router(app_state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // One info line per request with status and latency; the span carries method and path.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
 }
 
 /// A Content-Security-Policy that allows only the site's own resources and no inline script.
@@ -115,6 +121,14 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         MAIN_CSS,
+    )
+}
+
+/// Case folders are private; the front page may be indexed.
+async fn robots() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        include_str!("../../public/robots.txt"),
     )
 }
 

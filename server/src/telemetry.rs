@@ -1,4 +1,6 @@
 //! Structured logs: human-readable by default, JSON lines when `SAGSSPOR_LOG_FORMAT=json`.
+//! Logs go to stderr; stdout carries only what a person starting the server reads (its address
+//! and the demo links).
 
 use tracing_subscriber::EnvFilter;
 
@@ -8,7 +10,8 @@ pub fn init(format: &str) {
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,diesel=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     if format.eq_ignore_ascii_case("json") {
         builder.json().flatten_event(true).init();
     } else {

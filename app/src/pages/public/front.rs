@@ -1,8 +1,8 @@
 //! The front page: what Sagsspor is, and finding a case by its reference.
 
 use crate::authorization::{may_view_case, RunMode, Viewer};
-use crate::domain::lifecycle::CaseState;
 use crate::db::cases::Case;
+use crate::domain::lifecycle::CaseState;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::pages::public::not_found::{redirect_to, set_not_found_status};
@@ -45,8 +45,12 @@ async fn demo_examples(state: Result<AppState, AppError>) -> Vec<(String, CaseSt
     if state.mode != RunMode::Demo {
         return Vec::new();
     }
-    let Ok(mut conn) = state.db.conn().await else { return Vec::new() };
-    let latest = Case::latest_submitted(&mut conn, 200).await.unwrap_or_default();
+    let Ok(mut conn) = state.db.conn().await else {
+        return Vec::new();
+    };
+    let latest = Case::latest_submitted(&mut conn, 200)
+        .await
+        .unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     latest
         .into_iter()
