@@ -6,6 +6,16 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Kills the child process when a failing assertion unwinds past it.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn sagsspor() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sagsspor"));
     command.env_remove("DATABASE_URL").env_remove("RUST_LOG");
@@ -35,7 +45,7 @@ fn migrate_creates_the_embedded_database() {
 #[test]
 fn serve_logs_json_answers_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = sagsspor()
+    let child = sagsspor()
         .arg("serve")
         .env("SAGSSPOR_DATA_DIR", dir.path())
         .env("SAGSSPOR_LISTEN", "127.0.0.1:0")
@@ -44,6 +54,8 @@ fn serve_logs_json_answers_and_stops_gracefully_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = KillOnDrop(child);
+    let child = &mut child.0;
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first_line = String::new();
     stdout.read_line(&mut first_line).unwrap();
