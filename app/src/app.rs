@@ -1,24 +1,98 @@
-//! The HTML shell and the routes of the site.
+//! The HTML shell, the frame every page shares, and the routes of the site.
 
 use crate::authorization::RunMode;
+use crate::components::page_frame::{DemoBanner, SiteFooter, SiteHeader};
+use crate::i18n::Locale;
+use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::front::FrontPage;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::state::AppState;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// Which portal's look a page wears (Det Fælles Designsystem ships one theme per portal):
+/// business users see virk.dk's, citizens and everyone else borger.dk's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Borger,
+    Virk,
+}
+
+impl Theme {
+    /// The design system's stylesheet for this theme.
+    pub fn stylesheet(self) -> &'static str {
+        match self {
+            Theme::Borger => "/assets/dkfds/css/dkfds-borgerdk.min.css",
+            Theme::Virk => "/assets/dkfds/css/dkfds-virkdk.min.css",
+        }
+    }
+}
+
+/// The request being rendered, as leptos_axum provides it.
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The language of the request being rendered: the remembered choice, else Danish.
+pub fn request_locale() -> Locale {
+    request_parts()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(Locale::from_cookie_header)
+        })
+        .unwrap_or_default()
+}
+
+/// The language of the page being rendered (provided by the shell).
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_else(request_locale)
+}
+
+/// The path and query of the request being rendered (where the language switch returns to).
+pub fn current_path() -> String {
+    request_parts()
+        .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_string()))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// The Content-Security-Policy of a page: only the site's own resources, and no inline script
+/// but the renderer's own bootstrap lines, which carry this response's nonce.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'{nonce}; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+fn set_content_security_policy() {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|nonce| format!(" 'nonce-{nonce}'"))
+        .unwrap_or_default();
+    let policy = CONTENT_SECURITY_POLICY.replace("{nonce}", &nonce);
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The document around every page. No hydration scripts: every page is complete HTML that
-/// works without JavaScript.
+/// works without JavaScript. `<html lang>` is the language the page is written in.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    provide_context(locale);
+    set_content_security_policy();
+    let theme = Theme::Borger;
     view! {
         <!DOCTYPE html>
-        <html lang="da">
+        <html lang=locale.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href=theme.stylesheet() />
                 <link rel="stylesheet" href="/assets/main.css" />
                 <MetaTags />
             </head>
@@ -29,42 +103,26 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The site: header, the routed page, footer.
+/// The site: skip link, header, the routed page, footer.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let locale = use_locale();
+    provide_context(locale);
     let demo = use_context::<AppState>().is_some_and(|s| s.mode == RunMode::Demo);
     view! {
-        <Title text="Sagsspor" />
-        <a class="skip-link" href="#main">"Gå til indhold"</a>
-        <header class="site-header">
-            <div class="container">
-                <a class="site-name" href="/">"Sagsspor"</a>
-                <span class="site-tagline">"Følg din sag hos myndigheden"</span>
-            </div>
-        </header>
-        {demo
-            .then(|| {
-                view! {
-                    <div class="demo-banner" role="note">
-                        <div class="container">
-                            "Demo: alle sager og personer her er opdigtede."
-                        </div>
-                    </div>
-                }
-            })}
+        <a class="skipnav" href="#main-content">{locale.t("site.skip")}</a>
+        <SiteHeader locale current_path=current_path() />
+        {demo.then(|| view! { <DemoBanner locale /> })}
         <Router>
-            <main id="main" class="container">
+            <main id="main-content" class="container page-content">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=FrontPage ssr=SsrMode::Async />
                     <Route path=path!("/sager/:reference") view=CaseFolderPage ssr=SsrMode::Async />
+                    <Route path=path!("/tilgaengelighedserklaering") view=AccessibilityPage />
                 </Routes>
             </main>
         </Router>
-        <footer class="site-footer">
-            <div class="container">
-                <p>"Sagsspor — én reference for hver sag, på tværs af alle myndigheder."</p>
-            </div>
-        </footer>
+        <SiteFooter locale />
     }
 }

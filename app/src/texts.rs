@@ -1,156 +1,113 @@
-//! The words the pages use for domain values, in one place (Danish; the English catalogue
-//! arrives with the language switch).
+//! The words for domain values, in the chosen language (the catalogues are in `app/locales`).
 
 use crate::domain::clock::{GoalStatus, NotCoveredReason};
 use crate::domain::lifecycle::{CaseState, EventKind, Party, Phase};
 use crate::domain::reference::ReferenceError;
-use chrono::{Datelike, NaiveDate};
+use crate::i18n::Locale;
 
 /// The state as the applicant reads it.
-pub fn state_label(state: CaseState) -> &'static str {
-    match state {
-        CaseState::Draft => "Kladde",
-        CaseState::Submitted => "Modtaget",
-        CaseState::Registered => "Registreret — screenes for fuldstændighed",
-        CaseState::InProgress => "Under behandling",
-        CaseState::AwaitingApplicant => "Afventer dine oplysninger",
-        CaseState::Hearing => "I høring",
-        CaseState::Decided => "Afgjort",
-        CaseState::Closed => "Afsluttet",
-        CaseState::Withdrawn => "Trukket tilbage",
-    }
+pub fn state_label(locale: Locale, state: CaseState) -> &'static str {
+    locale.t(match state {
+        CaseState::Draft => "state.draft",
+        CaseState::Submitted => "state.submitted",
+        CaseState::Registered => "state.registered",
+        CaseState::InProgress => "state.in_progress",
+        CaseState::AwaitingApplicant => "state.awaiting_applicant",
+        CaseState::Hearing => "state.hearing",
+        CaseState::Decided => "state.decided",
+        CaseState::Closed => "state.closed",
+        CaseState::Withdrawn => "state.withdrawn",
+    })
 }
 
 /// The step names of the progress indicator.
-pub fn phase_label(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Received => "Modtaget",
-        Phase::Registered => "Registreret",
-        Phase::Screening => "Screening",
-        Phase::Processing => "Sagsbehandling",
-        Phase::Decided => "Afgjort",
-    }
+pub fn phase_label(locale: Locale, phase: Phase) -> &'static str {
+    locale.t(match phase {
+        Phase::Received => "phase.received",
+        Phase::Registered => "phase.registered",
+        Phase::Screening => "phase.screening",
+        Phase::Processing => "phase.processing",
+        Phase::Decided => "phase.decided",
+    })
 }
 
 /// Who must act next, as a sentence.
-pub fn must_act_sentence(party: Party) -> &'static str {
-    match party {
-        Party::Authority => "Myndigheden arbejder på sagen.",
-        Party::Applicant => "Myndigheden venter på oplysninger fra dig.",
-        Party::Nobody => "Ingen skal handle på sagen lige nu.",
-    }
+pub fn must_act_sentence(locale: Locale, party: Party) -> &'static str {
+    locale.t(match party {
+        Party::Authority => "must_act.authority",
+        Party::Applicant => "must_act.applicant",
+        Party::Nobody => "must_act.nobody",
+    })
 }
 
-/// Who must act next, as a short tag.
-pub fn party_label(party: Party) -> &'static str {
-    match party {
-        Party::Authority => "Myndigheden",
-        Party::Applicant => "Ansøger",
-        Party::Nobody => "Ingen",
-    }
+/// Who must act next, as a short label.
+pub fn party_label(locale: Locale, party: Party) -> &'static str {
+    locale.t(match party {
+        Party::Authority => "party.authority",
+        Party::Applicant => "party.applicant",
+        Party::Nobody => "party.nobody",
+    })
 }
 
 /// What an event in the timeline was.
-pub fn event_label(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Submitted => "Ansøgningen er modtaget",
-        EventKind::Registered => "Sagen er registreret (journaliseret)",
-        EventKind::DeclaredComplete => "Sagen er fuldt oplyst — servicemålet tæller fra i dag",
-        EventKind::InformationRequested => "Myndigheden har bedt om flere oplysninger",
-        EventKind::InformationReceived => "Oplysningerne er modtaget",
-        EventKind::HearingStarted => "Sagen er sendt i høring",
-        EventKind::HearingEnded => "Høringen er afsluttet",
-        EventKind::Decided => "Der er truffet afgørelse",
-        EventKind::Closed => "Sagen er afsluttet",
-        EventKind::Reopened => "Sagen er genoptaget",
-        EventKind::Withdrawn => "Ansøgningen er trukket tilbage",
-        EventKind::Assigned => "Sagen er tildelt en sagsbehandler",
-        EventKind::NoteAdded => "Intern note",
-        EventKind::GoalNotCovered => "Sagen er ikke omfattet af servicemålet",
-        EventKind::DocumentAdded => "Dokument tilføjet",
-    }
+pub fn event_label(locale: Locale, kind: EventKind) -> &'static str {
+    locale.t(match kind {
+        EventKind::Submitted => "event.submitted",
+        EventKind::Registered => "event.registered",
+        EventKind::DeclaredComplete => "event.declared_complete",
+        EventKind::InformationRequested => "event.information_requested",
+        EventKind::InformationReceived => "event.information_received",
+        EventKind::HearingStarted => "event.hearing_started",
+        EventKind::HearingEnded => "event.hearing_ended",
+        EventKind::Decided => "event.decided",
+        EventKind::Closed => "event.closed",
+        EventKind::Reopened => "event.reopened",
+        EventKind::Withdrawn => "event.withdrawn",
+        EventKind::Assigned => "event.assigned",
+        EventKind::NoteAdded => "event.note_added",
+        EventKind::GoalNotCovered => "event.goal_not_covered",
+        EventKind::DocumentAdded => "event.document_added",
+    })
 }
 
-/// The service-goal status as a tag.
-pub fn goal_status_label(status: &GoalStatus) -> String {
+/// The service-goal status as a sentence.
+pub fn goal_status_label(locale: Locale, status: &GoalStatus) -> String {
     match status {
-        GoalStatus::NotStarted => "Servicemålet er ikke startet".into(),
+        GoalStatus::NotStarted => locale.t("goal.not_started").to_string(),
         GoalStatus::Running { days_left } => {
-            format!("Inden for servicemålet ({days_left} dage tilbage)")
+            locale.tf("goal.running", &[("days", &locale.days(*days_left))])
         }
         GoalStatus::AtRisk { days_left } => {
-            format!("Tæt på servicemålet ({days_left} dage tilbage)")
+            locale.tf("goal.at_risk", &[("days", &locale.days(*days_left))])
         }
-        GoalStatus::Kept { .. } => "Servicemålet er overholdt".into(),
+        GoalStatus::Kept { .. } => locale.t("goal.kept").to_string(),
         GoalStatus::Missed { days_over } => {
-            format!("Servicemålet er overskredet med {days_over} dage")
+            locale.tf("goal.missed", &[("days", &locale.days(*days_over))])
         }
-        GoalStatus::NotCovered(reason) => {
-            format!("Ikke omfattet af servicemål: {}", not_covered_label(reason))
-        }
+        GoalStatus::NotCovered(reason) => locale.tf(
+            "goal.not_covered",
+            &[("reason", &not_covered_label(locale, reason))],
+        ),
     }
 }
 
-/// Why a case is outside the service goal.
-pub fn not_covered_label(reason: &NotCoveredReason) -> String {
+/// Why a case is outside the service goal. A caseworker's own reason is shown as written.
+pub fn not_covered_label(locale: Locale, reason: &NotCoveredReason) -> String {
     match reason {
-        NotCoveredReason::NoNationalGoal => {
-            "der er intet nationalt servicemål for denne ansøgningstype".into()
-        }
+        NotCoveredReason::NoNationalGoal => locale.t("not_covered.no_national_goal").to_string(),
         NotCoveredReason::Marked(text) => text.clone(),
-        NotCoveredReason::Withdrawn => "ansøgningen er trukket tilbage".into(),
+        NotCoveredReason::Withdrawn => locale.t("not_covered.withdrawn").to_string(),
         NotCoveredReason::DecidedBeforeComplete => {
-            "afgjort uden at være erklæret fuldt oplyst".into()
+            locale.t("not_covered.decided_before_complete").to_string()
         }
     }
 }
 
 /// The message for a reference that could not be read.
-pub fn reference_error(error: &ReferenceError) -> &'static str {
-    match error {
-        ReferenceError::NotFound => {
-            "Det ligner ikke en sagsreference. En reference ser sådan ud: 101-2026-000123-8."
-        }
-        ReferenceError::Malformed => {
-            "Referencen har ikke det rigtige antal cifre. En reference ser sådan ud: 101-2026-000123-8."
-        }
-        ReferenceError::CheckDigitMismatch => {
-            "Kontrolcifferet passer ikke — er et ciffer tastet forkert?"
-        }
-    }
-}
-
-const MONTHS_DA: [&str; 12] = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// A date as Danish prose: "27. november 2026".
-pub fn date_long(date: NaiveDate) -> String {
-    let month = MONTHS_DA[date.month0() as usize];
-    format!("{}. {} {}", date.day(), month, date.year())
-}
-
-/// A date as Danish digits: "27.11.2026".
-pub fn date_short(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
-}
-
-/// "1 dag" / "3 dage".
-pub fn days(n: i64) -> String {
-    if n == 1 || n == -1 {
-        format!("{n} dag")
-    } else {
-        format!("{n} dage")
-    }
+pub fn reference_error(locale: Locale, error: &ReferenceError) -> &'static str {
+    locale.t(match error {
+        ReferenceError::NotFound => "reference_error.not_found",
+        ReferenceError::Malformed => "reference_error.malformed",
+        ReferenceError::CheckDigitMismatch => "reference_error.check_digit",
+    })
 }

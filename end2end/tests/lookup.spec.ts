@@ -55,8 +55,10 @@ test("a mistyped reference shows the check-digit message and keeps what was type
   await page.getByLabel("Sagens reference").fill(typo);
   await page.getByRole("button", { name: "Find sagen" }).click();
 
-  await expect(page.getByText("Kontrolcifferet passer ikke — er et ciffer tastet forkert?")).toBeVisible();
   const field = page.getByLabel("Sagens reference");
+  // The message sits next to the field (as its description) and in the summary at the top.
+  await expect(field).toHaveAccessibleDescription(/Kontrolcifferet passer ikke — er et ciffer tastet forkert\?/);
+  await expect(page.getByRole("alert").getByRole("link", { name: /Kontrolcifferet passer ikke/ })).toBeVisible();
   await expect(field).toHaveValue(typo);
   await expect(field).toHaveAttribute("aria-invalid", "true");
 });

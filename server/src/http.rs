@@ -2,15 +2,17 @@
 //! headers, and a server that shuts down gracefully.
 
 use app::app::{shell, App};
+use app::i18n::{Locale, LANGUAGE_COOKIE};
 use app::state::AppState;
-use axum::extract::{FromRef, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
@@ -49,6 +51,8 @@ pub fn router(app_state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/assets/main.css", get(stylesheet))
         .route("/robots.txt", get(robots))
+        .route("/sprog/{code}", get(choose_language))
+        .nest("/assets", assets_service())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -87,14 +91,14 @@ pub fn router(app_state: AppState) -> Router {
         )
 }
 
-/// A Content-Security-Policy that allows only the site's own resources and no inline script.
+/// The Content-Security-Policy of every response that did not set its own (pages set one with
+/// their nonce; everything else gets the same policy without any inline script).
 fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
+    let policy = app::app::CONTENT_SECURITY_POLICY.replace("{nonce}", "");
     SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        ),
+        HeaderValue::from_str(&policy)
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
     )
 }
 
@@ -122,6 +126,57 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         MAIN_CSS,
     )
+}
+
+/// The folder of static assets (Det Fælles Designsystem's CSS, fonts and icons): the repository's
+/// `public/` unless `SAGSSPOR_ASSETS_DIR` says otherwise (a deployment that moves the binary).
+fn assets_dir() -> std::path::PathBuf {
+    std::env::var_os("SAGSSPOR_ASSETS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
+        })
+}
+
+/// Static assets with a day of caching; the design system's files change only with its version.
+fn assets_service() -> Router<HttpState> {
+    Router::new()
+        .fallback_service(ServeDir::new(assets_dir()))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+}
+
+/// Query of the language switch: where to return.
+#[derive(serde::Deserialize)]
+struct LanguageChoice {
+    tilbage: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and returns to the page the switch was used on.
+/// Only a local path is followed, so the switch cannot be used to send people elsewhere.
+async fn choose_language(
+    Path(code): Path<String>,
+    Query(choice): Query<LanguageChoice>,
+) -> Response {
+    let Some(locale) = Locale::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let back = choice
+        .tilbage
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        LANGUAGE_COOKIE,
+        locale.code()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// Case folders are private; the front page may be indexed.

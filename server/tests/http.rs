@@ -258,3 +258,134 @@ async fn every_response_carries_security_headers() {
         );
     }
 }
+
+async fn get_with_cookie(db: &Database, uri: &str, cookie: &str) -> Answer {
+    let router = server::http::router(AppState {
+        db: db.clone(),
+        mode: RunMode::Demo,
+    });
+    let response = router
+        .oneshot(
+            Request::get(uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remembered_language_sets_texts_and_html_lang() {
+    let (test_db, cases) = demo_db().await;
+    let reference = case_in_state(&cases, "decided").reference.clone().unwrap();
+    let english = get_with_cookie(
+        &test_db.db,
+        &format!("/sager/{reference}"),
+        "sagsspor_sprog=en",
+    )
+    .await;
+    assert!(english.body.contains("<html lang=\"en\">"));
+    assert!(
+        english.body.contains("History of the case")
+            && english.body.contains("A decision was made on")
+    );
+    assert!(!english.body.contains("Sagens historik"));
+    let danish = get_with_cookie(&test_db.db, &format!("/sager/{reference}"), "other=1").await;
+    assert!(danish.body.contains("<html lang=\"da\">") && danish.body.contains("Sagens historik"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_remembers_and_returns_only_to_local_pages() {
+    let test_db = support::TestDb::sqlite().await;
+    let switched = get(
+        &test_db.db,
+        RunMode::Serve,
+        "/sprog/en?tilbage=%2Ftilgaengelighedserklaering",
+    )
+    .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        switched.headers[header::LOCATION],
+        "/tilgaengelighedserklaering"
+    );
+    let cookie = switched.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("sagsspor_sprog=en;")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("HttpOnly")
+    );
+    for hostile in [
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+    ] {
+        let answer = get(
+            &test_db.db,
+            RunMode::Serve,
+            &format!("/sprog/da?tilbage={hostile}"),
+        )
+        .await;
+        assert_eq!(answer.headers[header::LOCATION], "/", "{hostile}");
+    }
+    assert_eq!(
+        get(&test_db.db, RunMode::Serve, "/sprog/xx").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_design_system_is_served_from_the_repository() {
+    let test_db = support::TestDb::sqlite().await;
+    let css = get(
+        &test_db.db,
+        RunMode::Serve,
+        "/assets/dkfds/css/dkfds-borgerdk.min.css",
+    )
+    .await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    let font = get(
+        &test_db.db,
+        RunMode::Serve,
+        "/assets/dkfds/fonts/IBMPlexSans/complete/woff2/IBMPlexSans-Regular.woff2",
+    )
+    .await;
+    assert_eq!(font.status, StatusCode::OK);
+    let page = get(&test_db.db, RunMode::Serve, "/").await;
+    assert!(page
+        .body
+        .contains("/assets/dkfds/css/dkfds-borgerdk.min.css"));
+    assert!(
+        !page.body.contains("style=\""),
+        "no inline styles: the CSP forbids them"
+    );
+    // The only scripts are the renderer's bootstrap lines, allowed by this response's nonce.
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP");
+    for script in page.body.split("<script").skip(1) {
+        assert!(
+            script.starts_with(&format!(" nonce=\"{nonce}\">")),
+            "script without this response's nonce: {script}"
+        );
+        assert!(!script.contains(" src="), "no script files");
+    }
+}

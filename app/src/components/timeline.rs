@@ -2,18 +2,25 @@
 
 use crate::db::events::CaseEvent;
 use crate::domain::local_time::copenhagen_datetime;
+use crate::i18n::Locale;
 use crate::texts;
 use leptos::prelude::*;
 
-/// Newest first; each entry with its Danish time, what happened and any public text.
+/// Newest first; each entry with its Danish local time, what happened and any public text.
 #[component]
-pub fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
+pub fn Timeline(locale: Locale, events: Vec<CaseEvent>) -> impl IntoView {
     let entries = events
         .into_iter()
         .map(|event| {
             let local = copenhagen_datetime(event.occurred_at);
-            let when = format!("{} kl. {}", texts::date_short(local.date()), local.format("%H:%M"));
-            let what = event.event_kind().map(texts::event_label).unwrap_or("Hændelse");
+            let when = locale.tf(
+                "timeline.at",
+                &[("date", &locale.date_short(local.date())), ("time", &locale.time(local.time()))],
+            );
+            let what = event
+                .event_kind()
+                .map(|kind| texts::event_label(locale, kind))
+                .unwrap_or(locale.t("timeline.unknown"));
             view! {
                 <li>
                     <time datetime=event.occurred_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()>{when}</time>
@@ -24,8 +31,8 @@ pub fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="panel" aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">"Sagens forløb"</h2>
+        <section class="case-section" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">{locale.t("timeline.heading")}</h2>
             <ol class="timeline" data-testid="timeline">{entries}</ol>
         </section>
     }

@@ -83,7 +83,7 @@ impl CaseReference {
     /// Finds and validates a reference in free text, as typed or pasted by a person.
     ///
     /// Accepted: surrounding text (`"Sag 101-2026-000123-8 om carport"`), spaces, en-dashes,
-    /// slashes or dots instead of dashes, no separators at all (`"10120260001237"`), and any
+    /// slashes or dots instead of dashes, no separators at all (`"10120260001238"`), and any
     /// label in front (`"SAG"`, `"sag nr."`).
     ///
     /// The longest run of digits and separators holding at least 14 digits is taken as the
@@ -322,6 +322,10 @@ mod tests {
         );
         assert_eq!(
             CaseReference::parse("101-2026-000123-8"),
+            Ok(CaseReference::new(101, 2026, 123))
+        );
+        assert_eq!(
+            CaseReference::parse("101-2026-000123-7"),
             Err(ReferenceError::CheckDigitMismatch)
         );
     }

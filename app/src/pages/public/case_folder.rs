@@ -1,19 +1,21 @@
 //! The case folder (`/sager/{reference}`): where the case stands, who must act, the clock and
 //! the history.
 
+use crate::app::use_locale;
 use crate::authorization::{may_view_case, Viewer};
+use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
 use crate::components::timeline::Timeline;
 use crate::domain::clock::ClockFigures;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
-use crate::pages::public::not_found::set_not_found_status;
+use crate::i18n::Locale;
+use crate::pages::public::not_found::{set_not_found_status, set_status};
 use crate::services::case_view::CaseFolder;
 use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// What the page found for the address.
@@ -23,10 +25,14 @@ enum Found {
     Missing,
 }
 
-async fn load(state: Result<AppState, AppError>, raw: String) -> Result<Found, AppError> {
+async fn load(
+    locale: Locale,
+    state: Result<AppState, AppError>,
+    raw: String,
+) -> Result<Found, AppError> {
     let reference = match CaseReference::parse(&raw) {
         Ok(reference) => reference,
-        Err(error) => return Ok(Found::Unreadable(texts::reference_error(&error))),
+        Err(error) => return Ok(Found::Unreadable(texts::reference_error(locale, &error))),
     };
     let state = state?;
     let mut conn = state.db.conn().await?;
@@ -42,48 +48,48 @@ async fn load(state: Result<AppState, AppError>, raw: String) -> Result<Found, A
 /// The case folder page.
 #[component]
 pub fn CaseFolderPage() -> impl IntoView {
+    let locale = use_locale();
     let raw = use_params_map()
         .read_untracked()
         .get("reference")
         .unwrap_or_default();
-    let state = AppState::from_context();
-    let found = load(state, raw);
+    let found = load(locale, AppState::from_context(), raw);
     view! {
-        <Suspense fallback=|| view! { <p>"Henter sagen …"</p> }>
+        <Suspense fallback=move || view! { <p>{locale.t("case.loading")}</p> }>
             {Suspend::new(async move {
                 match found.await {
-                    Ok(Found::Folder(folder)) => view! { <FolderView folder=*folder /> }.into_any(),
+                    Ok(Found::Folder(folder)) => view! { <FolderView locale folder=*folder /> }.into_any(),
                     Ok(Found::Unreadable(message)) => {
                         set_not_found_status();
                         view! {
-                            <Title text="Ukendt reference — Sagsspor" />
-                            <h1>"Referencen kan ikke læses"</h1>
-                            <p class="alert alert-error">{message}</p>
-                            <p><a href="/">"Slå en anden reference op"</a></p>
+                            <PageTitle locale text=locale.t("case.unreadable_title").to_string() />
+                            <h1>{locale.t("case.unreadable_heading")}</h1>
+                            <div class="alert alert-error" role="alert">
+                                <div class="alert-body"><p class="alert-text">{message}</p></div>
+                            </div>
+                            <p><a href="/">{locale.t("case.other_lookup")}</a></p>
                         }
                             .into_any()
                     }
                     Ok(Found::Missing) | Err(AppError::NotFound) => {
                         set_not_found_status();
                         view! {
-                            <Title text="Sagen findes ikke — Sagsspor" />
-                            <h1>"Sagen findes ikke"</h1>
-                            <p>"Vi kan ikke vise en sag med den reference."</p>
-                            <p><a href="/">"Slå en anden reference op"</a></p>
+                            <PageTitle locale text=locale.t("case.missing_title").to_string() />
+                            <h1>{locale.t("case.missing_heading")}</h1>
+                            <p>{locale.t("case.missing_body")}</p>
+                            <p><a href="/">{locale.t("case.other_lookup")}</a></p>
                         }
                             .into_any()
                     }
                     Err(error) => {
-                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                            response
-                                .set_status(
-                                    http::StatusCode::from_u16(error.status())
-                                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                                );
-                        }
+                        set_status(
+                            http::StatusCode::from_u16(error.status())
+                                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                        );
                         view! {
-                            <h1>"Sagen kan ikke vises lige nu"</h1>
-                            <p>"Prøv igen om lidt."</p>
+                            <PageTitle locale text=locale.t("case.error_heading").to_string() />
+                            <h1>{locale.t("case.error_heading")}</h1>
+                            <p>{locale.t("case.error_body")}</p>
                         }
                             .into_any()
                     }
@@ -95,48 +101,54 @@ pub fn CaseFolderPage() -> impl IntoView {
 
 /// The folder of one case.
 #[component]
-fn FolderView(folder: CaseFolder) -> impl IntoView {
+fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
     let case = &folder.case;
     let lifecycle = case.lifecycle();
     let reference = case.reference.clone().unwrap_or_default();
     let figures = folder.figures.clone();
-    let title = format!("{} — {} — Sagsspor", reference, case.title);
+    let case_type = match locale {
+        Locale::Da => folder.case_type.name_da.clone(),
+        Locale::En => folder.case_type.name_en.clone(),
+    };
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
     view! {
-        <Title text=title />
-        <p class="case-kicker">{folder.authority.name.clone()} " · " {folder.case_type.name_da.clone()}</p>
+        <PageTitle locale text=format!("{} — {}", reference, case.title) />
+        <p class="case-kicker">{folder.authority.name.clone()} " · " {case_type}</p>
         <h1>{case.title.clone()}</h1>
         <dl class="case-facts">
-            <div><dt>"Reference"</dt><dd class="reference" data-testid="reference">{reference.clone()}</dd></div>
-            <div><dt>"Status"</dt><dd data-testid="state">{texts::state_label(lifecycle.state)}</dd></div>
-            <div><dt>"Hvem har bolden"</dt><dd data-testid="must-act">{texts::party_label(case.must_act_party())}</dd></div>
-            <div><dt>"Adresse"</dt><dd>{case.property_address.clone()}</dd></div>
-            {case.esdh_number.clone().map(|n| view! { <div><dt>"Myndighedens sagsnummer"</dt><dd>{n}</dd></div> })}
+            <div><dt>{locale.t("case.fact_reference")}</dt><dd class="reference" data-testid="reference">{reference.clone()}</dd></div>
+            <div><dt>{locale.t("case.fact_state")}</dt><dd data-testid="state">{texts::state_label(locale, lifecycle.state)}</dd></div>
+            <div><dt>{locale.t("case.fact_must_act")}</dt><dd data-testid="must-act">{texts::party_label(locale, case.must_act_party())}</dd></div>
+            <div><dt>{locale.t("case.fact_address")}</dt><dd>{case.property_address.clone()}</dd></div>
+            {case.esdh_number.clone().map(|n| view! { <div><dt>{locale.t("case.fact_esdh")}</dt><dd>{n}</dd></div> })}
         </dl>
-        <p class="must-act">{texts::must_act_sentence(case.must_act_party())}</p>
-        <ProgressSteps lifecycle />
-        <ClockSection figures />
-        <Timeline events=timeline />
+        <p class="must-act">{texts::must_act_sentence(locale, case.must_act_party())}</p>
+        <ProgressSteps locale lifecycle />
+        <ClockSection locale figures />
+        <Timeline locale events=timeline />
     }
 }
 
 /// The responsibility bar, the expected date and the service-goal status.
 #[component]
-fn ClockSection(figures: ClockFigures) -> impl IntoView {
-    let expected = expected_sentence(&figures);
-    let status = texts::goal_status_label(&figures.status);
+fn ClockSection(locale: Locale, figures: ClockFigures) -> impl IntoView {
+    let expected = expected_sentence(locale, &figures);
+    let status = texts::goal_status_label(locale, &figures.status);
     let goal_line = match (figures.goal_days, figures.goal_days_used) {
-        (Some(goal), Some(used)) => Some(format!(
-            "Servicemålet er {} fra sagen blev fuldt oplyst; brugt indtil nu: {}.",
-            texts::days(goal.into()),
-            texts::days(used)
+        (Some(goal), Some(used)) => Some(locale.tf(
+            "clock.goal_line",
+            &[
+                ("goal", &locale.days(goal.into())),
+                ("used", &locale.days(used)),
+            ],
         )),
         _ => None,
     };
     view! {
-        <section class="panel clock" aria-labelledby="clock-heading">
-            <h2 id="clock-heading">"Tid og forventet svar"</h2>
+        <section class="case-section clock" aria-labelledby="clock-heading">
+            <h2 id="clock-heading">{locale.t("clock.heading")}</h2>
             <ResponsibilityBar
+                locale
                 authority_days=figures.authority_days
                 applicant_days=figures.applicant_days
                 total_days=figures.total_days
@@ -149,31 +161,31 @@ fn ClockSection(figures: ClockFigures) -> impl IntoView {
 }
 
 /// One sentence that says when an answer can be expected and how that date was reached.
-fn expected_sentence(figures: &ClockFigures) -> String {
+fn expected_sentence(locale: Locale, figures: &ClockFigures) -> String {
     if let Some(decided) = figures.decided_on {
-        return format!(
-            "Der blev truffet afgørelse den {}.",
-            texts::date_long(decided)
-        );
+        return locale.tf("expected.decided", &[("date", &locale.date_long(decided))]);
     }
     match (&figures.expected, figures.complete_on, figures.goal_days) {
-        (Some(expected), _, _) if expected.is_estimate => format!(
-            "Forventet afgørelse omkring {} — et skøn ud fra myndighedens seneste sager af samme type, \
-             indtil sagen er fuldt oplyst.",
-            texts::date_long(expected.date)
+        (Some(expected), _, _) if expected.is_estimate => locale.tf(
+            "expected.estimate",
+            &[("date", &locale.date_long(expected.date))],
         ),
         (Some(expected), Some(complete), Some(goal)) => {
-            let waited = (expected.date - complete).num_days() - i64::from(goal);
-            format!(
-                "Forventet afgørelse senest {}: sagen blev fuldt oplyst den {}, servicemålet er {}, \
-                 og uret har siden stået stille i {} (dage hos ansøger tæller ikke med).",
-                texts::date_long(expected.date),
-                texts::date_long(complete),
-                texts::days(goal.into()),
-                texts::days(waited)
+            let paused = (expected.date - complete).num_days() - i64::from(goal);
+            locale.tf(
+                "expected.complete",
+                &[
+                    ("date", &locale.date_long(expected.date)),
+                    ("complete", &locale.date_long(complete)),
+                    ("goal", &locale.days(goal.into())),
+                    ("paused", &locale.days(paused)),
+                ],
             )
         }
-        (Some(expected), _, _) => format!("Forventet afgørelse {}.", texts::date_long(expected.date)),
-        (None, _, _) => "Der kan ikke beregnes en forventet dato for afgørelsen endnu.".to_string(),
+        (Some(expected), _, _) => locale.tf(
+            "expected.plain",
+            &[("date", &locale.date_long(expected.date))],
+        ),
+        (None, _, _) => locale.t("expected.none").to_string(),
     }
 }

@@ -1,15 +1,17 @@
 //! The front page: what Sagsspor is, and finding a case by its reference.
 
+use crate::app::use_locale;
 use crate::authorization::{may_view_case, RunMode, Viewer};
+use crate::components::page_frame::PageTitle;
 use crate::db::cases::Case;
 use crate::domain::lifecycle::CaseState;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, set_not_found_status};
 use crate::state::AppState;
 use crate::texts;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// What looking up a typed reference came to.
@@ -20,13 +22,17 @@ enum Lookup {
 }
 
 /// Looks the typed reference up; redirects to the case when it is one the visitor may see.
-async fn lookup(state: Result<AppState, AppError>, typed: String) -> Result<Lookup, AppError> {
+async fn lookup(
+    locale: Locale,
+    state: Result<AppState, AppError>,
+    typed: String,
+) -> Result<Lookup, AppError> {
     if typed.trim().is_empty() {
         return Ok(Lookup::Nothing);
     }
     let reference = match CaseReference::parse(&typed) {
         Ok(reference) => reference,
-        Err(error) => return Ok(Lookup::Unreadable(texts::reference_error(&error))),
+        Err(error) => return Ok(Lookup::Unreadable(texts::reference_error(locale, &error))),
     };
     let state = state?;
     let mut conn = state.db.conn().await?;
@@ -62,6 +68,7 @@ async fn demo_examples(state: Result<AppState, AppError>) -> Vec<(String, CaseSt
 /// The front page.
 #[component]
 pub fn FrontPage() -> impl IntoView {
+    let locale = use_locale();
     let typed = use_query_map()
         .read_untracked()
         .get("reference")
@@ -69,87 +76,80 @@ pub fn FrontPage() -> impl IntoView {
     let state = AppState::from_context();
     let value = typed.clone();
     let examples = demo_examples(state.clone());
-    let outcome = lookup(state, typed);
+    let outcome = lookup(locale, state, typed);
     view! {
-        <Title text="Sagsspor — følg din sag" />
-        <h1>"Følg din sag hos kommunen"</h1>
-        <p class="lead">
-            "Sagsspor viser, hvor din byggesag eller miljøsag står: om den er modtaget og registreret, "
-            "hvem der har bolden, hvornår du kan forvente et svar — og hvor mange dage sagen har "
-            "ligget hos myndigheden og hvor mange hos dig."
-        </p>
-        <section aria-labelledby="find-heading" class="panel">
-            <h2 id="find-heading">"Find en sag"</h2>
-            <Suspense fallback=|| ()>
-                {
-                    Suspend::new(async move {
-                        let (error, not_found) = match outcome.await {
-                            Ok(Lookup::Unreadable(message)) => (Some(message.to_string()), false),
-                            Ok(Lookup::NotFound) => (None, true),
-                            Ok(Lookup::Nothing) => (None, false),
-                            Err(_) => (Some("Sagen kunne ikke slås op lige nu. Prøv igen om lidt.".to_string()), false),
-                        };
-                        if not_found {
-                            set_not_found_status();
-                        }
-                        view! { <FindCaseForm value error not_found /> }
-                    })
+        <PageTitle locale text=locale.t("front.title").to_string() />
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let (error, not_found) = match outcome.await {
+                    Ok(Lookup::Unreadable(message)) => (Some(message.to_string()), false),
+                    Ok(Lookup::NotFound) => (None, true),
+                    Ok(Lookup::Nothing) => (None, false),
+                    Err(_) => (Some(locale.t("front.lookup_failed").to_string()), false),
+                };
+                if not_found {
+                    set_not_found_status();
                 }
-            </Suspense>
-        </section>
+                view! {
+                    {error.clone().map(|message| view! { <ErrorSummary locale field="reference" message /> })}
+                    <h1>{locale.t("front.heading")}</h1>
+                    <p class="font-lead">{locale.t("front.lead")}</p>
+                    <section aria-labelledby="find-heading" class="case-section">
+                        <h2 id="find-heading">{locale.t("front.find_heading")}</h2>
+                        <FindCaseForm locale value error not_found />
+                    </section>
+                }
+            })}
+        </Suspense>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 let examples = examples.await;
-                (!examples.is_empty())
-                    .then(|| {
-                        view! {
-                            <section class="panel" aria-labelledby="demo-heading">
-                                <h2 id="demo-heading">"Demo-sager du kan slå op"</h2>
-                                <table class="table" data-testid="demo-cases">
-                                    <thead>
-                                        <tr><th scope="col">"Reference"</th><th scope="col">"Status"</th></tr>
-                                    </thead>
-                                    <tbody>
-                                        {examples
-                                            .into_iter()
-                                            .map(|(reference, state)| {
-                                                view! {
-                                                    <tr>
-                                                        <td><a href=format!("/sager/{reference}")>{reference.clone()}</a></td>
-                                                        <td>{texts::state_label(state)}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </section>
-                        }
-                    })
+                (!examples.is_empty()).then(|| view! { <DemoExamples locale examples /> })
             })}
         </Suspense>
     }
 }
 
+/// The error summary at the top of a form: each problem links to its field.
+#[component]
+pub fn ErrorSummary(locale: Locale, field: &'static str, message: String) -> impl IntoView {
+    view! {
+        <div class="alert alert-error" role="alert" aria-labelledby="error-summary-heading">
+            <div class="alert-body">
+                <h2 class="alert-heading" id="error-summary-heading">{locale.t("error_summary.heading")}</h2>
+                <ul class="alert-text nobullet-list">
+                    <li><a class="function-link" href=format!("#{field}")>{message}</a></li>
+                </ul>
+            </div>
+        </div>
+    }
+}
+
 /// The reference form; shows the typed value again with the error next to the field.
 #[component]
-fn FindCaseForm(value: String, error: Option<String>, not_found: bool) -> impl IntoView {
+fn FindCaseForm(
+    locale: Locale,
+    value: String,
+    error: Option<String>,
+    not_found: bool,
+) -> impl IntoView {
     let has_error = error.is_some();
     view! {
         <form method="get" action="/" class="find-case" novalidate>
             <div class=if has_error { "form-group form-error" } else { "form-group" }>
-                <label for="reference">"Sagens reference"</label>
-                <span class="form-hint" id="reference-hint">"Fx 101-2026-000123-8. Mellemrum og bindestreger er ligegyldige."</span>
+                <label class="form-label" for="reference">{locale.t("front.reference_label")}</label>
+                <span class="form-hint" id="reference-hint">{locale.t("front.reference_hint")}</span>
                 {error
                     .map(|message| {
                         view! {
                             <span class="form-error-message" id="reference-error">
-                                <span class="sr-only">"Fejl: "</span>
+                                <span class="sr-only">{locale.t("error.prefix")} " "</span>
                                 {message}
                             </span>
                         }
                     })}
                 <input
+                    class="form-input"
                     type="text"
                     id="reference"
                     name="reference"
@@ -160,18 +160,47 @@ fn FindCaseForm(value: String, error: Option<String>, not_found: bool) -> impl I
                     aria-invalid=if has_error { "true" } else { "false" }
                 />
             </div>
-            <button type="submit" class="button button-primary">"Find sagen"</button>
+            <button type="submit" class="button button-primary">{locale.t("front.find_button")}</button>
         </form>
         {not_found
             .then(|| {
                 view! {
-                    <div class="alert alert-info" role="status">
-                        <p>
-                            "Vi kan ikke vise en sag med den reference. Tjek referencen i din kvittering, "
-                            "eller log ind for at se dine sager."
-                        </p>
+                    <div class="alert alert-info mt-5" role="status">
+                        <div class="alert-body">
+                            <p class="alert-text">{locale.t("front.not_found")}</p>
+                        </div>
                     </div>
                 }
             })}
+    }
+}
+
+/// The demo's example cases.
+#[component]
+fn DemoExamples(locale: Locale, examples: Vec<(String, CaseState)>) -> impl IntoView {
+    let rows = examples
+        .into_iter()
+        .map(|(reference, state)| {
+            view! {
+                <tr>
+                    <td><a href=format!("/sager/{reference}")>{reference.clone()}</a></td>
+                    <td>{texts::state_label(locale, state)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="case-section" aria-labelledby="demo-heading">
+            <h2 id="demo-heading">{locale.t("front.demo_heading")}</h2>
+            <table class="table table--compact" data-testid="demo-cases">
+                <thead>
+                    <tr>
+                        <th scope="col">{locale.t("front.col_reference")}</th>
+                        <th scope="col">{locale.t("front.col_state")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
     }
 }

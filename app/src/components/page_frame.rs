@@ -1,0 +1,123 @@
+//! The frame around every page, in Det Fælles Designsystem's markup: language switch, portal
+//! header with login state, the demo notice, and the footer.
+
+use crate::i18n::Locale;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The page title: "<page> — Sagsspor".
+#[component]
+pub fn PageTitle(locale: Locale, text: String) -> impl IntoView {
+    view! { <Title text=format!("{} — {}", text, locale.t("site.title_suffix")) /> }
+}
+
+/// The language switch: a plain link per language that remembers the choice and returns here.
+#[component]
+pub fn LanguageSwitcher(locale: Locale, current_path: String) -> impl IntoView {
+    let back = percent_encode(&current_path);
+    let links = Locale::ALL
+        .into_iter()
+        .map(|language| {
+            let href = format!("/sprog/{}?tilbage={}", language.code(), back);
+            let current = (language == locale).then_some("true");
+            view! {
+                <li>
+                    <a href=href lang=language.code() hreflang=language.code() aria-current=current>
+                        {language.native_name()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="language-switcher">
+            <div class="container">
+                <ul aria-label=locale.t("site.language_label")>{links}</ul>
+            </div>
+        </div>
+    }
+}
+
+/// The portal header with Sagsspor's name and the login state.
+#[component]
+pub fn SiteHeader(locale: Locale, current_path: String) -> impl IntoView {
+    view! {
+        <header class="header">
+            <LanguageSwitcher locale current_path />
+            <div class="portal-info">
+                <div class="portal-info-inner container">
+                    <a href="/" class="logo" aria-label=locale.t("site.portal_label")>
+                        <span>{locale.t("site.name")}</span>
+                    </a>
+                    <div class="portal-user">
+                        <p class="user">{locale.t("site.not_logged_in")}</p>
+                    </div>
+                </div>
+            </div>
+            <div class="solution-info">
+                <div class="solution-info-inner container">
+                    <div class="solution-heading">
+                        <a href="/">{locale.t("site.name")}</a>
+                    </div>
+                    <div class="additional-info">
+                        <p>{locale.t("site.tagline")}</p>
+                    </div>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// The notice that the demo's data is made up.
+#[component]
+pub fn DemoBanner(locale: Locale) -> impl IntoView {
+    view! {
+        <div class="container">
+            <div class="alert alert-warning demo-banner mt-5">
+                <div class="alert-body">
+                    <p class="alert-text">{locale.t("site.demo_banner")}</p>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The footer, with the accessibility statement.
+#[component]
+pub fn SiteFooter(locale: Locale) -> impl IntoView {
+    view! {
+        <footer>
+            <div class="footer">
+                <div class="container">
+                    <div class="row">
+                        <div class="col-12 col-lg-6 footer-col">
+                            <h2 class="h5">{locale.t("site.footer_heading")}</h2>
+                            <p>{locale.t("site.footer_about")}</p>
+                        </div>
+                        <div class="col-12 col-lg-6 footer-col">
+                            <ul class="footer-links nobullet-list">
+                                <li>
+                                    <a href="/tilgaengelighedserklaering">{locale.t("site.accessibility_link")}</a>
+                                </li>
+                            </ul>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
