@@ -3,8 +3,10 @@
 use crate::authorization::RunMode;
 use crate::components::page_frame::{DemoBanner, SiteFooter, SiteHeader};
 use crate::i18n::Locale;
+use crate::pages::applicant::my_cases::MyCasesPage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
+use crate::pages::public::demo_login::DemoLoginPage;
 use crate::pages::public::front::FrontPage;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::state::AppState;
@@ -85,7 +87,11 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
     provide_context(locale);
     set_content_security_policy();
-    let theme = Theme::Borger;
+    // Business users see virk.dk's look, as they would arriving from Virk.
+    let theme = match crate::auth::current_viewer() {
+        crate::authorization::Viewer::Business { .. } => Theme::Virk,
+        _ => Theme::Borger,
+    };
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -112,7 +118,7 @@ pub fn App() -> impl IntoView {
     let demo = use_context::<AppState>().is_some_and(|s| s.mode == RunMode::Demo);
     view! {
         <a class="skipnav" href="#main-content">{locale.t("site.skip")}</a>
-        <SiteHeader locale current_path=current_path() />
+        <SiteHeader locale current_path=current_path() user=crate::auth::current_user() demo />
         {demo.then(|| view! { <DemoBanner locale /> })}
         <Router>
             <main id="main-content" class="container page-content">
@@ -120,6 +126,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FrontPage ssr=SsrMode::Async />
                     <Route path=path!("/sager/:reference") view=CaseFolderPage ssr=SsrMode::Async />
                     <Route path=path!("/tilgaengelighedserklaering") view=AccessibilityPage />
+                    <Route path=path!("/mine-sager") view=MyCasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/demo/login") view=DemoLoginPage />
                 </Routes>
             </main>
         </Router>

@@ -1,31 +1,92 @@
 //! The one authorization policy: every page, server function and download asks it.
 
 use crate::db::cases::Case;
+use serde::{Deserialize, Serialize};
 
-/// How the process runs: the demo opens what `serve` keeps closed until login exists.
+/// How the process runs: the demo has a persona login and made-up data; `serve` has neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunMode {
-    /// Production: only what the policy grants a logged-in user.
+    /// Production: logins through the configured OpenID providers only.
     Serve,
-    /// The demo with made-up data.
+    /// The demo with made-up data and a persona login.
     Demo,
 }
 
-/// Who is asking. Login (applicants, business users, caseworkers) extends this.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who is asking, as the login established it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Viewer {
     Anonymous,
+    /// A citizen, identified by the provider's stable subject.
+    Citizen {
+        user_id: i64,
+        subject: String,
+    },
+    /// An employee of a business; sees every case of the company's CVR number.
+    Business {
+        user_id: i64,
+        cvr: String,
+    },
+    /// A caseworker (sagsbehandler) of one authority.
+    Caseworker {
+        user_id: i64,
+        authority_code: i32,
+    },
+}
+
+impl Viewer {
+    /// The logged-in user's id.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Viewer::Anonymous => None,
+            Viewer::Citizen { user_id, .. }
+            | Viewer::Business { user_id, .. }
+            | Viewer::Caseworker { user_id, .. } => Some(*user_id),
+        }
+    }
+
+    /// Whether someone is logged in.
+    pub fn is_logged_in(&self) -> bool {
+        !matches!(self, Viewer::Anonymous)
+    }
+
+    /// Whether this is an applicant (a citizen or a business user).
+    pub fn is_applicant(&self) -> bool {
+        matches!(self, Viewer::Citizen { .. } | Viewer::Business { .. })
+    }
+}
+
+/// Whether the applicant side of this case is this viewer: the citizen who applied, or any
+/// employee of the company that applied (so access survives staff changes).
+pub fn is_own_case(viewer: &Viewer, case: &Case) -> bool {
+    match viewer {
+        Viewer::Citizen { subject, .. } => {
+            case.applicant_kind == "person"
+                && case.applicant_subject.as_deref() == Some(subject.as_str())
+        }
+        Viewer::Business { cvr, .. } => case.applicant_cvr.as_deref() == Some(cvr.as_str()),
+        Viewer::Anonymous | Viewer::Caseworker { .. } => false,
+    }
 }
 
 /// May this viewer see this case's folder? A `false` must be answered exactly like a case that
 /// does not exist, so references cannot be probed.
-pub fn may_view_case(mode: RunMode, viewer: &Viewer, case: &Case) -> bool {
-    match (mode, viewer) {
-        // Drafts are the applicant's own; nobody sees them through the folder yet.
-        (_, _) if case.reference.is_none() => false,
-        // Until login exists, the demo's made-up cases are open to the demo visitor, and
-        // `serve` shows no case to anyone.
-        (RunMode::Demo, Viewer::Anonymous) => true,
-        (RunMode::Serve, Viewer::Anonymous) => false,
+pub fn may_view_case(viewer: &Viewer, case: &Case) -> bool {
+    match viewer {
+        Viewer::Anonymous => false,
+        Viewer::Citizen { .. } | Viewer::Business { .. } => is_own_case(viewer, case),
+        // A draft is the applicant's alone until it is submitted.
+        Viewer::Caseworker { authority_code, .. } => {
+            case.authority_code == *authority_code && case.reference.is_some()
+        }
     }
+}
+
+/// May this viewer act as the applicant on this case (answer requests, withdraw)?
+pub fn may_act_as_applicant(viewer: &Viewer, case: &Case) -> bool {
+    is_own_case(viewer, case)
+}
+
+/// May this viewer act as the authority on this case?
+pub fn may_act_as_authority(viewer: &Viewer, case: &Case) -> bool {
+    matches!(viewer, Viewer::Caseworker { authority_code, .. } if case.authority_code == *authority_code && case.reference.is_some())
 }

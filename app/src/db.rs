@@ -8,6 +8,8 @@ pub mod authorities;
 pub mod cases;
 pub mod events;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 use diesel::sqlite::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};

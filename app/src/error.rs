@@ -97,6 +97,26 @@ impl From<crate::services::case_events::RecordError> for AppError {
     }
 }
 
+/// Plain handlers (logins, downloads) answer with the status and a short text; the integration
+/// API answers `application/problem+json` through its own wrapper.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body = match &self {
+            AppError::Internal(id) => format!("{} ({id})", self.code()),
+            _ => self.code().to_string(),
+        };
+        (
+            status,
+            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
 /// A random id without pulling a UUID crate: time and address entropy are enough to find a log line.
 fn rand_id() -> u64 {
     use std::hash::{BuildHasher, Hasher};

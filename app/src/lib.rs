@@ -9,6 +9,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod app;
 #[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
 pub mod authorization;
 #[cfg(feature = "ssr")]
 pub mod components;

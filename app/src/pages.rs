@@ -1,3 +1,4 @@
 //! One file per page, grouped by who uses it.
 
+pub mod applicant;
 pub mod public;

@@ -1,11 +1,14 @@
 //! The command line and its configuration, read from flags or environment variables.
 
+use crate::http::HttpConfig;
+use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings};
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
 use app::state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Sagsspor: track-and-trace for applications to Danish authorities.
 #[derive(Debug, clap::Parser)]
@@ -47,6 +50,175 @@ pub struct Config {
         global = true
     )]
     pub log_format: String,
+    /// The address users see, e.g. `https://sagsspor.example.dk` (default: `http://` + listen address).
+    #[arg(long, env = "SAGSSPOR_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Minutes of inactivity after which a login session ends.
+    #[arg(
+        long,
+        env = "SAGSSPOR_SESSION_IDLE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+    #[command(flatten)]
+    pub applicant_oidc: ApplicantOidc,
+    #[command(flatten)]
+    pub staff_oidc: StaffOidc,
+}
+
+/// The applicants' OpenID provider (production: MitID / MitID Erhverv via NemLog-in or a broker).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ApplicantOidc {
+    /// Issuer URL, exactly as the provider states it.
+    #[arg(long = "oidc-issuer", env = "SAGSSPOR_OIDC_ISSUER", global = true)]
+    pub issuer: Option<String>,
+    /// The client id registered at the provider.
+    #[arg(
+        long = "oidc-client-id",
+        env = "SAGSSPOR_OIDC_CLIENT_ID",
+        global = true
+    )]
+    pub client_id: Option<String>,
+    /// The client secret registered at the provider.
+    #[arg(
+        long = "oidc-client-secret",
+        env = "SAGSSPOR_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
+    /// The claim that carries a business login's CVR number.
+    #[arg(
+        long = "oidc-cvr-claim",
+        env = "SAGSSPOR_OIDC_CVR_CLAIM",
+        default_value = "https://data.gov.dk/model/core/eid/professional/cvr",
+        global = true
+    )]
+    pub cvr_claim: String,
+    /// The claim that carries the company's name.
+    #[arg(
+        long = "oidc-organisation-claim",
+        env = "SAGSSPOR_OIDC_ORGANISATION_CLAIM",
+        default_value = "https://data.gov.dk/model/core/eid/professional/orgName",
+        global = true
+    )]
+    pub organisation_claim: String,
+}
+
+/// The staff's OpenID provider (the authority's own identity provider).
+#[derive(Debug, Clone, clap::Args)]
+pub struct StaffOidc {
+    /// Issuer URL, exactly as the provider states it.
+    #[arg(
+        long = "staff-oidc-issuer",
+        env = "SAGSSPOR_STAFF_OIDC_ISSUER",
+        global = true
+    )]
+    pub staff_issuer: Option<String>,
+    /// The client id registered at the provider.
+    #[arg(
+        long = "staff-oidc-client-id",
+        env = "SAGSSPOR_STAFF_OIDC_CLIENT_ID",
+        global = true
+    )]
+    pub staff_client_id: Option<String>,
+    /// The client secret registered at the provider.
+    #[arg(
+        long = "staff-oidc-client-secret",
+        env = "SAGSSPOR_STAFF_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub staff_client_secret: Option<String>,
+    /// A CVR claim is not used for staff; accepted so both providers configure alike.
+    #[arg(
+        long = "staff-oidc-cvr-claim",
+        env = "SAGSSPOR_STAFF_OIDC_CVR_CLAIM",
+        default_value = "cvr",
+        global = true
+    )]
+    pub staff_cvr_claim: String,
+    /// The claim with the authority's three-digit code.
+    #[arg(
+        long = "staff-oidc-authority-claim",
+        env = "SAGSSPOR_STAFF_OIDC_AUTHORITY_CLAIM",
+        default_value = "authority_code",
+        global = true
+    )]
+    pub staff_authority_claim: String,
+    /// The claim with the role; its value must be `caseworker`.
+    #[arg(
+        long = "staff-oidc-role-claim",
+        env = "SAGSSPOR_STAFF_OIDC_ROLE_CLAIM",
+        default_value = "role",
+        global = true
+    )]
+    pub staff_role_claim: String,
+}
+
+impl Config {
+    /// The HTTP configuration: public address, login providers, sessions.
+    pub fn http(&self) -> anyhow::Result<HttpConfig> {
+        let public_url =
+            nonempty(&self.public_url).unwrap_or_else(|| format!("http://{}", self.listen));
+        let mut config = HttpConfig::local(&public_url);
+        config.sessions.idle_minutes = self.session_idle_minutes.max(1);
+        let a = &self.applicant_oidc;
+        if let (Some(issuer), Some(client_id), Some(client_secret)) = (
+            nonempty(&a.issuer),
+            nonempty(&a.client_id),
+            nonempty(&a.client_secret),
+        ) {
+            let claims = ClaimMapping {
+                cvr: a.cvr_claim.clone(),
+                organisation: a.organisation_claim.clone(),
+                authority: String::new(),
+                role: String::new(),
+            };
+            let settings = ProviderSettings {
+                issuer,
+                client_id,
+                client_secret,
+                claims,
+            };
+            config.oidc.applicant = Some(Arc::new(OidcProvider::new(
+                LoginKind::Applicant,
+                settings,
+                &public_url,
+            )?));
+        }
+        let s = &self.staff_oidc;
+        if let (Some(issuer), Some(client_id), Some(client_secret)) = (
+            nonempty(&s.staff_issuer),
+            nonempty(&s.staff_client_id),
+            nonempty(&s.staff_client_secret),
+        ) {
+            let claims = ClaimMapping {
+                cvr: s.staff_cvr_claim.clone(),
+                organisation: String::new(),
+                authority: s.staff_authority_claim.clone(),
+                role: s.staff_role_claim.clone(),
+            };
+            let settings = ProviderSettings {
+                issuer,
+                client_id,
+                client_secret,
+                claims,
+            };
+            config.oidc.staff = Some(Arc::new(OidcProvider::new(
+                LoginKind::Staff,
+                settings,
+                &public_url,
+            )?));
+        }
+        Ok(config)
+    }
+}
+
+/// An option's value unless it is missing or blank.
+fn nonempty(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.trim().is_empty())
 }
 
 /// What to do.
@@ -87,6 +259,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
+            let http = config.http()?;
             // Production never migrates implicitly: `sagsspor migrate` is a deliberate step,
             // except on the embedded default where there is nobody else to run it.
             if config.database_url.is_none() {
@@ -98,9 +271,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 db,
                 mode: RunMode::Serve,
             };
-            crate::http::serve(config.listen, state, Vec::new()).await
+            crate::http::serve(config.listen, state, http, Vec::new()).await
         }
         Command::Demo { cases } => {
+            let http = config.http()?;
             db.migrate().await.context("migrating")?;
             let links = crate::demo::seed_if_empty(&db)
                 .await
@@ -114,7 +288,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 db,
                 mode: RunMode::Demo,
             };
-            crate::http::serve(config.listen, state, links).await
+            crate::http::serve(config.listen, state, http, links).await
         }
         Command::Generate { cases, seed } => {
             db.migrate().await.context("migrating")?;

@@ -206,8 +206,8 @@ const STREETS: &[&str] = &[
 /// How many cases the demo seeds.
 pub const DEMO_CASES: usize = 48;
 
-/// Seeds the demo data set when the database holds no cases; returns links to a few demo
-/// cases to print at start-up.
+/// Seeds the demo data set when the database holds no cases; returns the lines to print at
+/// start-up: a login link per persona and a few demo cases.
 pub async fn seed_if_empty(db: &Database) -> anyhow::Result<Vec<String>> {
     let mut conn = db.conn().await?;
     if Case::count(&mut conn).await? == 0 {
@@ -217,14 +217,23 @@ pub async fn seed_if_empty(db: &Database) -> anyhow::Result<Vec<String>> {
         }
         tracing::info!(cases = DEMO_CASES, "demo data seeded");
     }
+    // One login link per persona, then one case per state to look at.
+    let mut links: Vec<String> = app::auth::DEMO_PERSONAS
+        .iter()
+        .map(|p| format!("log ind som {:<18} /demo/login/{}", p.key, p.key))
+        .collect();
     let latest = Case::latest_submitted(&mut conn, 200).await?;
-    // One link per state, so the printed list shows the range of what the demo holds.
     let mut seen = std::collections::HashSet::new();
-    Ok(latest
-        .into_iter()
-        .filter(|c| seen.insert(c.state.clone()))
-        .filter_map(|c| c.reference.map(|r| format!("/sager/{r}  ({})", c.state)))
-        .collect())
+    links.extend(
+        latest
+            .into_iter()
+            .filter(|c| seen.insert(c.state.clone()))
+            .filter_map(|c| {
+                c.reference
+                    .map(|r| format!("demo-sag ({:<18}) /sager/{r}", c.state))
+            }),
+    );
+    Ok(links)
 }
 
 /// Creates one demo case and plays its scripted history through the event path.

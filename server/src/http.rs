@@ -1,26 +1,61 @@
 //! The HTTP side: the axum router around the Leptos pages, operational endpoints, security
 //! headers, and a server that shuts down gracefully.
 
+use crate::auth::{self, session_layer, SessionSettings};
+use crate::oidc::{self, OidcConfig};
 use app::app::{shell, App};
+use app::authorization::RunMode;
+use app::db::sessions::DatabaseSessionStore;
 use app::i18n::{Locale, LANGUAGE_COOKIE};
 use app::state::AppState;
+use axum::extract::Request;
 use axum::extract::{FromRef, Path, Query, State};
+use axum::http::Method;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-/// The router's state: Leptos's options plus the application state.
+/// The router's state: Leptos's options, the application state and the login providers.
 #[derive(Clone)]
 pub struct HttpState {
     pub leptos: LeptosOptions,
     pub app: AppState,
+    pub oidc: Arc<OidcConfig>,
+    pub public_origin: String,
+}
+
+/// What the HTTP side needs beyond the application state.
+pub struct HttpConfig {
+    /// The address users see (redirect URIs, the allowed `Origin` of form posts).
+    pub public_url: String,
+    pub oidc: OidcConfig,
+    pub sessions: SessionSettings,
+}
+
+impl HttpConfig {
+    /// Plain http on this address, no OpenID providers, a one-hour idle timeout.
+    pub fn local(public_url: &str) -> HttpConfig {
+        HttpConfig {
+            public_url: public_url.trim_end_matches('/').to_string(),
+            oidc: OidcConfig {
+                public_url: public_url.to_string(),
+                ..OidcConfig::default()
+            },
+            sessions: SessionSettings {
+                secure: public_url.starts_with("https://"),
+                idle_minutes: 60,
+            },
+        }
+    }
 }
 
 impl FromRef<HttpState> for LeptosOptions {
@@ -32,21 +67,40 @@ impl FromRef<HttpState> for LeptosOptions {
 /// The stylesheet, compiled in so the binary serves the same look wherever it runs.
 const MAIN_CSS: &str = include_str!("../../style/main.css");
 
-/// Builds the whole router (also used by the in-process tests).
+/// The router with local defaults (the in-process tests).
 pub fn router(app_state: AppState) -> Router {
+    router_with(app_state, HttpConfig::local("http://127.0.0.1:3000"))
+}
+
+/// Builds the whole router.
+pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
     let leptos = LeptosOptions::builder()
         .output_name("sagsspor")
         // Never the default ".": that would serve the working directory.
         .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
         .build();
-    let routes = generate_route_list(App);
+    let page_routes = generate_route_list(App);
+    let demo = app_state.mode == RunMode::Demo;
+    let session_store = DatabaseSessionStore::new(app_state.db.clone());
     let state = HttpState {
         leptos: leptos.clone(),
         app: app_state.clone(),
+        oidc: Arc::new(config.oidc),
+        public_origin: origin_of(&config.public_url),
     };
     let context_state = app_state.clone();
     let fallback_options = leptos.clone();
-    Router::new()
+    let mut routes = Router::new()
+        .route("/auth/login", get(oidc::applicant_login))
+        .route("/auth/staff/login", get(oidc::staff_login))
+        .route("/auth/callback", get(oidc::applicant_callback))
+        .route("/auth/staff/callback", get(oidc::staff_callback))
+        .route("/auth/logout", get(auth::logout).post(auth::logout));
+    // The persona login exists only in the demo; `serve` has no way to switch it on.
+    if demo {
+        routes = routes.route("/demo/login/{persona}", get(auth::demo_login));
+    }
+    routes
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/assets/main.css", get(stylesheet))
@@ -55,7 +109,7 @@ pub fn router(app_state: AppState) -> Router {
         .nest("/assets", assets_service())
         .leptos_routes_with_context(
             &state,
-            routes,
+            page_routes,
             move || provide_context(context_state.clone()),
             move || shell(leptos.clone()),
         )
@@ -73,6 +127,12 @@ pub fn router(app_state: AppState) -> Router {
             );
             async move { render(request).await }
         })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site_writes,
+        ))
+        .layer(middleware::from_fn(auth::attach_user))
+        .layer(session_layer(session_store, &config.sessions))
         .with_state(state)
         .layer(security_headers())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -89,6 +149,43 @@ pub fn router(app_state: AppState) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    match trimmed.find("://") {
+        Some(i) => match trimmed[i + 3..].find('/') {
+            Some(j) => trimmed[..i + 3 + j].to_string(),
+            None => trimmed.to_string(),
+        },
+        None => trimmed.to_string(),
+    }
+}
+
+/// Cross-site request forgery guard: a request that changes something must come from this site.
+/// Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`; a state-changing
+/// request that a browser marks as cross-site, or whose `Origin` is another site, is refused.
+/// (Sessions are also `SameSite=Lax`, and nothing changes on GET.)
+async fn refuse_cross_site_writes(
+    State(state): State<HttpState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method();
+    if method == Method::GET || method == Method::HEAD || method == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none")
+        || matches!(origin, Some(o) if o != state.public_origin);
+    if cross_site {
+        tracing::warn!(?fetch_site, ?origin, path = %request.uri().path(), "cross-site write refused");
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(request).await
 }
 
 /// The Content-Security-Policy of every response that did not set its own (pages set one with
@@ -191,16 +288,21 @@ async fn robots() -> impl IntoResponse {
 pub async fn serve(
     listen: SocketAddr,
     state: AppState,
+    config: HttpConfig,
     demo_links: Vec<String>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     tracing::info!(%address, mode = ?state.mode, "Sagsspor is listening");
     println!("Sagsspor kører på http://{address}/");
-    for link in &demo_links {
-        println!("  demo-sag: http://{address}{link}");
+    for line in &demo_links {
+        // "label  /path" → "label  http://address/path"
+        match line.rsplit_once(' ') {
+            Some((label, path)) => println!("  {label} http://{address}{path}"),
+            None => println!("  {line}"),
+        }
     }
-    axum::serve(listener, router(state))
+    axum::serve(listener, router_with(state, config))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");

@@ -1,8 +1,10 @@
 //! The Sagsspor process: command line, HTTP wiring, demo data and the synthetic generator.
 //! A library as well as a binary so the tests can drive the router in-process.
 
+pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod generate;
 pub mod http;
+pub mod oidc;
 pub mod telemetry;

@@ -20,19 +20,29 @@ struct Answer {
 }
 
 async fn get(db: &Database, mode: RunMode, uri: &str) -> Answer {
+    get_as(db, mode, uri, "").await
+}
+
+/// A GET with these cookies (e.g. a session from [`login`]).
+async fn get_as(db: &Database, mode: RunMode, uri: &str, cookies: &str) -> Answer {
+    send(
+        db,
+        mode,
+        Request::get(uri)
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, cookies)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+async fn send(db: &Database, mode: RunMode, request: Request<Body>) -> Answer {
     let router = server::http::router(AppState {
         db: db.clone(),
         mode,
     });
-    let response = router
-        .oneshot(
-            Request::get(uri)
-                .header(header::ACCEPT, "text/html")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -49,6 +59,35 @@ async fn demo_db() -> (support::TestDb, Vec<Case>) {
     let mut conn = test_db.db.conn().await.unwrap();
     let cases = Case::latest_submitted(&mut conn, 100).await.unwrap();
     (test_db, cases)
+}
+
+/// Logs in as a demo persona; returns the session cookie to send.
+async fn login(db: &Database, persona: &str) -> String {
+    let answer = get(db, RunMode::Demo, &format!("/demo/login/{persona}")).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "demo login as {persona}"
+    );
+    let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_string()
+}
+
+/// The demo persona who applied for this case.
+fn owner_of(case: &Case) -> &'static str {
+    match (
+        case.applicant_cvr.as_deref(),
+        case.applicant_subject.as_deref(),
+    ) {
+        (Some("12345678"), _) => "virksomhed-a",
+        (Some("87654321"), _) => "virksomhed-b",
+        (_, Some("demo-borger")) => "borger",
+        other => panic!("no persona owns {other:?}"),
+    }
 }
 
 fn case_in_state<'a>(cases: &'a [Case], state: &str) -> &'a Case {
@@ -146,17 +185,33 @@ async fn mistyped_reference_gets_the_check_digit_message_and_keeps_the_input() {
 async fn unknown_reference_is_not_found() {
     let (test_db, _) = demo_db().await;
     let unknown = app::domain::reference::CaseReference::new(999, 2026, 424242).to_string();
-    let answer = get(
+    // Not logged in: any readable reference goes to its address, existing or not.
+    let anonymous = get(
         &test_db.db,
         RunMode::Demo,
         &format!("/?reference={unknown}"),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    let session = login(&test_db.db, "borger").await;
+    let answer = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/?reference={unknown}"),
+        &session,
     )
     .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer
         .body
         .contains("Vi kan ikke vise en sag med den reference"));
-    let page = get(&test_db.db, RunMode::Demo, &format!("/sager/{unknown}")).await;
+    let page = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{unknown}"),
+        &session,
+    )
+    .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Sagen findes ikke"));
 }
@@ -166,7 +221,14 @@ async fn case_page_shows_state_phase_who_acts_history_and_clock() {
     let (test_db, cases) = demo_db().await;
     let waiting = case_in_state(&cases, "awaiting_applicant");
     let reference = waiting.reference.clone().unwrap();
-    let page = get(&test_db.db, RunMode::Demo, &format!("/sager/{reference}")).await;
+    let session = login(&test_db.db, owner_of(waiting)).await;
+    let page = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{reference}"),
+        &session,
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     assert!(body.contains(&reference));
@@ -182,25 +244,34 @@ async fn case_page_shows_state_phase_who_acts_history_and_clock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn case_pages_are_closed_in_serve_mode() {
+async fn case_pages_need_login_and_serve_has_no_demo_login() {
     let (test_db, cases) = demo_db().await;
     let reference = cases[0].reference.clone().unwrap();
     let page = get(&test_db.db, RunMode::Serve, &format!("/sager/{reference}")).await;
-    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.headers[header::LOCATION],
+        format!("/auth/login?next=/sager/{reference}").as_str()
+    );
     assert!(
         !page.body.contains("case-facts"),
         "no case details are rendered"
     );
-    let lookup = get(
-        &test_db.db,
-        RunMode::Serve,
-        &format!("/?reference={reference}"),
-    )
-    .await;
+    // The persona login does not exist in serve, neither the page nor the login itself.
     assert_eq!(
-        lookup.status,
-        StatusCode::NOT_FOUND,
-        "a lookup in serve reveals nothing either"
+        get(&test_db.db, RunMode::Serve, "/demo/login/borger")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&test_db.db, RunMode::Serve, "/demo/login").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Without a configured provider, serve's login says so rather than pretending.
+    assert_eq!(
+        get(&test_db.db, RunMode::Serve, "/auth/login").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
     );
 }
 
@@ -287,10 +358,11 @@ async fn get_with_cookie(db: &Database, uri: &str, cookie: &str) -> Answer {
 async fn the_remembered_language_sets_texts_and_html_lang() {
     let (test_db, cases) = demo_db().await;
     let reference = case_in_state(&cases, "decided").reference.clone().unwrap();
+    let session = login(&test_db.db, owner_of(case_in_state(&cases, "decided"))).await;
     let english = get_with_cookie(
         &test_db.db,
         &format!("/sager/{reference}"),
-        "sagsspor_sprog=en",
+        &format!("sagsspor_sprog=en; {session}"),
     )
     .await;
     assert!(english.body.contains("<html lang=\"en\">"));
@@ -299,7 +371,12 @@ async fn the_remembered_language_sets_texts_and_html_lang() {
             && english.body.contains("A decision was made on")
     );
     assert!(!english.body.contains("Sagens historik"));
-    let danish = get_with_cookie(&test_db.db, &format!("/sager/{reference}"), "other=1").await;
+    let danish = get_with_cookie(
+        &test_db.db,
+        &format!("/sager/{reference}"),
+        &format!("other=1; {session}"),
+    )
+    .await;
     assert!(danish.body.contains("<html lang=\"da\">") && danish.body.contains("Sagens historik"));
 }
 
@@ -388,4 +465,192 @@ async fn the_design_system_is_served_from_the_repository() {
         );
         assert!(!script.contains(" src="), "no script files");
     }
+}
+
+/// Who may see what: every demo persona against every demo case, on the case folder and in
+/// *Mine sager*, with the expected answer worked out from the case row independently of the
+/// policy code. A case that is not yours answers exactly like one that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_persona_sees_exactly_its_own_cases() {
+    let (test_db, cases) = demo_db().await;
+    let unknown = app::domain::reference::CaseReference::new(101, 2026, 999_999).to_string();
+    for persona in app::auth::DEMO_PERSONAS {
+        let session = login(&test_db.db, persona.key).await;
+        let not_found = get_as(
+            &test_db.db,
+            RunMode::Demo,
+            &format!("/sager/{unknown}"),
+            &session,
+        )
+        .await;
+        assert_eq!(not_found.status, StatusCode::NOT_FOUND);
+        let my_cases = get_as(&test_db.db, RunMode::Demo, "/mine-sager", &session).await;
+        for case in &cases {
+            let reference = case.reference.clone().unwrap();
+            let expected = match persona.kind {
+                app::auth::PersonaKind::Citizen => {
+                    case.applicant_subject.as_deref() == Some("demo-borger")
+                }
+                app::auth::PersonaKind::Business { cvr, .. } => {
+                    case.applicant_cvr.as_deref() == Some(cvr)
+                }
+                app::auth::PersonaKind::Caseworker { authority_code } => {
+                    case.authority_code == authority_code
+                }
+            };
+            let page = get_as(
+                &test_db.db,
+                RunMode::Demo,
+                &format!("/sager/{reference}"),
+                &session,
+            )
+            .await;
+            if expected {
+                assert_eq!(
+                    page.status,
+                    StatusCode::OK,
+                    "{} should see {reference}",
+                    persona.key
+                );
+                assert!(page.body.contains(&reference));
+            } else {
+                assert_eq!(
+                    page.status,
+                    StatusCode::NOT_FOUND,
+                    "{} must not see {reference}",
+                    persona.key
+                );
+                let scrub = |body: &str| {
+                    without_nonces(&body.replace(&reference, "").replace(&unknown, ""))
+                };
+                assert_eq!(
+                    scrub(&page.body),
+                    scrub(&not_found.body),
+                    "not yours looks exactly like not found"
+                );
+            }
+            let applicant_sees =
+                expected && !matches!(persona.kind, app::auth::PersonaKind::Caseworker { .. });
+            assert_eq!(
+                my_cases.body.contains(&format!(">{reference}<")),
+                applicant_sees,
+                "{} in Mine sager: {reference}",
+                persona.key
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colleagues_at_one_cvr_share_cases_and_the_new_marker_is_per_person() {
+    let (test_db, cases) = demo_db().await;
+    let anders = login(&test_db.db, "virksomhed-a").await;
+    let birgitte = login(&test_db.db, "virksomhed-a2").await;
+    let own: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.applicant_cvr.as_deref() == Some("12345678"))
+        .collect();
+    assert!(own.len() >= 10);
+    let before = get_as(&test_db.db, RunMode::Demo, "/mine-sager", &anders).await;
+    assert_eq!(
+        before.body.matches("new-marker").count(),
+        own.len(),
+        "everything is new at first"
+    );
+    let looked_at = own[0].reference.clone().unwrap();
+    let opened = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{looked_at}"),
+        &anders,
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::OK);
+    let after = get_as(&test_db.db, RunMode::Demo, "/mine-sager", &anders).await;
+    assert_eq!(after.body.matches("new-marker").count(), own.len() - 1);
+    let colleague = get_as(&test_db.db, RunMode::Demo, "/mine-sager", &birgitte).await;
+    assert_eq!(
+        colleague.body.matches("new-marker").count(),
+        own.len(),
+        "the colleague has not looked yet"
+    );
+    let filtered = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        "/mine-sager?status=decided&myndighed=147",
+        &anders,
+    )
+    .await;
+    for case in &own {
+        let listed = filtered
+            .body
+            .contains(&format!(">{}<", case.reference.clone().unwrap()));
+        assert_eq!(
+            listed,
+            case.state == "decided" && case.authority_code == 147
+        );
+    }
+    assert!(
+        filtered.body.contains("dkfds-virkdk.min.css"),
+        "business users get the virk.dk look"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_posts_are_refused() {
+    let (test_db, _) = demo_db().await;
+    let session = login(&test_db.db, "borger").await;
+    let post = |headers: &[(&'static str, &'static str)]| {
+        let mut request = Request::post("/auth/logout").header(header::COOKIE, session.clone());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let foreign = send(
+        &test_db.db,
+        RunMode::Demo,
+        post(&[("origin", "https://evil.example")]),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let cross = send(
+        &test_db.db,
+        RunMode::Demo,
+        post(&[("sec-fetch-site", "cross-site")]),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    // Still logged in after both refusals.
+    assert_eq!(
+        get_as(&test_db.db, RunMode::Demo, "/mine-sager", &session)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let own = send(
+        &test_db.db,
+        RunMode::Demo,
+        post(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("sec-fetch-site", "same-origin"),
+        ]),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    // Logged out: the session is gone from the database, so the cookie no longer works.
+    let after = get_as(&test_db.db, RunMode::Demo, "/mine-sager", &session).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+}
+
+/// A page without its per-response nonces (they differ on every response by design).
+fn without_nonces(body: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in body.split("nonce=\"").enumerate() {
+        match i {
+            0 => out.push_str(piece),
+            _ => out.push_str(piece.split_once('"').map_or(piece, |(_, rest)| rest)),
+        }
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! The frame around every page, in Det Fælles Designsystem's markup: language switch, portal
 //! header with login state, the demo notice, and the footer.
 
+use crate::auth::{login_path, SessionUser};
 use crate::i18n::Locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,9 +39,40 @@ pub fn LanguageSwitcher(locale: Locale, current_path: String) -> impl IntoView {
     }
 }
 
-/// The portal header with Sagsspor's name and the login state.
+/// The portal header with Sagsspor's name and the login state: who is logged in, with a
+/// logout button (a POST form), or a login link that returns to this page.
 #[component]
-pub fn SiteHeader(locale: Locale, current_path: String) -> impl IntoView {
+pub fn SiteHeader(
+    locale: Locale,
+    current_path: String,
+    user: Option<SessionUser>,
+    demo: bool,
+) -> impl IntoView {
+    let login_state = match user {
+        Some(user) => {
+            let who = match &user.organisation {
+                Some(organisation) => format!("{}, {}", user.name, organisation),
+                None => user.name.clone(),
+            };
+            let my_cases = user
+                .viewer
+                .is_applicant()
+                .then(|| view! { <a href="/mine-sager" class="header-link">{locale.t("header.my_cases")}</a> });
+            view! {
+                <p class="user" data-testid="logged-in-as">{locale.tf("header.logged_in_as", &[("name", &who)])}</p>
+                {my_cases}
+                <form method="post" action="/auth/logout" class="logout-form">
+                    <button type="submit" class="function-link log-off">{locale.t("header.logout")}</button>
+                </form>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p class="user">{locale.t("site.not_logged_in")}</p>
+            <a href=login_path(demo, &current_path) class="header-link">{locale.t("header.login")}</a>
+        }
+        .into_any(),
+    };
     view! {
         <header class="header">
             <LanguageSwitcher locale current_path />
@@ -49,9 +81,7 @@ pub fn SiteHeader(locale: Locale, current_path: String) -> impl IntoView {
                     <a href="/" class="logo" aria-label=locale.t("site.portal_label")>
                         <span>{locale.t("site.name")}</span>
                     </a>
-                    <div class="portal-user">
-                        <p class="user">{locale.t("site.not_logged_in")}</p>
-                    </div>
+                    <div class="portal-user">{login_state}</div>
                 </div>
             </div>
             <div class="solution-info">
@@ -109,7 +139,7 @@ pub fn SiteFooter(locale: Locale) -> impl IntoView {
 }
 
 /// Percent-encodes a path for use as a query value.
-fn percent_encode(text: &str) -> String {
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

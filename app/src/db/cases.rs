@@ -45,6 +45,13 @@ pub struct Case {
     pub version: i64,
 }
 
+/// Whose cases: a citizen's (by the login's subject) or a company's (by CVR number).
+#[derive(Debug, Clone, Copy)]
+pub enum ApplicantFilter<'a> {
+    Citizen(&'a str),
+    Business(&'a str),
+}
+
 /// A case about to be created (always as a draft; submitting is an event).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = cases)]
@@ -286,6 +293,40 @@ impl Case {
             .into_iter()
             .filter_map(|(s, d)| Some((s?, d?)))
             .collect())
+    }
+
+    /// The cases a citizen or a business sees in *Mine sager*, most recently changed first,
+    /// optionally only those in one state or at one authority.
+    pub async fn for_applicant(
+        conn: &mut Conn,
+        applicant: &ApplicantFilter<'_>,
+        state: Option<&str>,
+        authority: Option<i32>,
+        limit: i64,
+    ) -> QueryResult<Vec<Case>> {
+        // A boxed query is tied to one backend, so it is built inside each arm.
+        dispatch!(conn, |c| {
+            let mut query = cases::table.select(Case::as_select()).into_boxed();
+            query = match applicant {
+                ApplicantFilter::Citizen(subject) => query
+                    .filter(cases::applicant_kind.eq("person"))
+                    .filter(cases::applicant_subject.eq(subject.to_string())),
+                ApplicantFilter::Business(cvr) => {
+                    query.filter(cases::applicant_cvr.eq(cvr.to_string()))
+                }
+            };
+            if let Some(state) = state {
+                query = query.filter(cases::state.eq(state.to_string()));
+            }
+            if let Some(authority) = authority {
+                query = query.filter(cases::authority_code.eq(authority));
+            }
+            query
+                .order((cases::updated_at.desc(), cases::id.desc()))
+                .limit(limit)
+                .load(c)
+                .await
+        })
     }
 
     /// A handful of submitted cases, newest first (the demo's start-up links).

@@ -162,4 +162,25 @@ diesel::allow_tables_to_appear_in_same_query!(
     information_requests,
     information_request_items,
     documents,
+    web_sessions,
+    case_views,
 );
+
+diesel::table! {
+    web_sessions (id) {
+        id -> Text,
+        data -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_views (user_id, case_id) {
+        user_id -> BigInt,
+        case_id -> BigInt,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_views -> cases (case_id));
+diesel::joinable!(case_views -> users (user_id));

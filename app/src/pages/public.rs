@@ -2,5 +2,6 @@
 
 pub mod accessibility;
 pub mod case_folder;
+pub mod demo_login;
 pub mod front;
 pub mod not_found;

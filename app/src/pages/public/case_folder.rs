@@ -1,17 +1,20 @@
 //! The case folder (`/sager/{reference}`): where the case stands, who must act, the clock and
 //! the history.
 
+use crate::app::current_path;
 use crate::app::use_locale;
-use crate::authorization::{may_view_case, Viewer};
+use crate::auth::{current_viewer, login_path};
+use crate::authorization::{may_view_case, RunMode, Viewer};
 use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
 use crate::components::timeline::Timeline;
+use crate::db::users::User;
 use crate::domain::clock::ClockFigures;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::pages::public::not_found::{set_not_found_status, set_status};
+use crate::pages::public::not_found::{redirect_to, set_not_found_status, set_status};
 use crate::services::case_view::CaseFolder;
 use crate::state::{now_utc, AppState};
 use crate::texts;
@@ -23,10 +26,13 @@ enum Found {
     Folder(Box<CaseFolder>),
     Unreadable(&'static str),
     Missing,
+    /// Sent to login; nothing to render.
+    Redirected,
 }
 
 async fn load(
     locale: Locale,
+    viewer: Viewer,
     state: Result<AppState, AppError>,
     raw: String,
 ) -> Result<Found, AppError> {
@@ -35,10 +41,18 @@ async fn load(
         Err(error) => return Ok(Found::Unreadable(texts::reference_error(locale, &error))),
     };
     let state = state?;
+    if !viewer.is_logged_in() {
+        redirect_to(&login_path(state.mode == RunMode::Demo, &current_path()));
+        return Ok(Found::Redirected);
+    }
     let mut conn = state.db.conn().await?;
-    match CaseFolder::load(&mut conn, &reference, now_utc()).await? {
+    let now = now_utc();
+    match CaseFolder::load(&mut conn, &reference, now).await? {
         // A case the viewer may not see answers exactly like one that does not exist.
-        Some(folder) if may_view_case(state.mode, &Viewer::Anonymous, &folder.case) => {
+        Some(folder) if may_view_case(&viewer, &folder.case) => {
+            if let (Some(user_id), true) = (viewer.user_id(), viewer.is_applicant()) {
+                User::mark_case_seen(&mut conn, user_id, folder.case.id, now).await?;
+            }
             Ok(Found::Folder(Box::new(folder)))
         }
         _ => Ok(Found::Missing),
@@ -53,7 +67,7 @@ pub fn CaseFolderPage() -> impl IntoView {
         .read_untracked()
         .get("reference")
         .unwrap_or_default();
-    let found = load(locale, AppState::from_context(), raw);
+    let found = load(locale, current_viewer(), AppState::from_context(), raw);
     view! {
         <Suspense fallback=move || view! { <p>{locale.t("case.loading")}</p> }>
             {Suspend::new(async move {
@@ -71,6 +85,7 @@ pub fn CaseFolderPage() -> impl IntoView {
                         }
                             .into_any()
                     }
+                    Ok(Found::Redirected) => ().into_any(),
                     Ok(Found::Missing) | Err(AppError::NotFound) => {
                         set_not_found_status();
                         view! {

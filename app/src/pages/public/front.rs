@@ -1,6 +1,7 @@
 //! The front page: what Sagsspor is, and finding a case by its reference.
 
 use crate::app::use_locale;
+use crate::auth::current_viewer;
 use crate::authorization::{may_view_case, RunMode, Viewer};
 use crate::components::page_frame::PageTitle;
 use crate::db::cases::Case;
@@ -24,6 +25,7 @@ enum Lookup {
 /// Looks the typed reference up; redirects to the case when it is one the visitor may see.
 async fn lookup(
     locale: Locale,
+    viewer: Viewer,
     state: Result<AppState, AppError>,
     typed: String,
 ) -> Result<Lookup, AppError> {
@@ -34,10 +36,16 @@ async fn lookup(
         Ok(reference) => reference,
         Err(error) => return Ok(Lookup::Unreadable(texts::reference_error(locale, &error))),
     };
+    // Someone not logged in goes to the case's address (and from there through login) whether
+    // or not the case exists, so a lookup reveals nothing about other people's references.
+    if !viewer.is_logged_in() {
+        redirect_to(&format!("/sager/{reference}"));
+        return Ok(Lookup::Nothing);
+    }
     let state = state?;
     let mut conn = state.db.conn().await?;
     match Case::find_by_reference(&mut conn, &reference).await? {
-        Some(case) if may_view_case(state.mode, &Viewer::Anonymous, &case) => {
+        Some(case) if may_view_case(&viewer, &case) => {
             redirect_to(&format!("/sager/{reference}"));
             Ok(Lookup::Nothing)
         }
@@ -45,8 +53,16 @@ async fn lookup(
     }
 }
 
-/// A few demo cases, one per state, so a demo visitor has references to try.
-async fn demo_examples(state: Result<AppState, AppError>) -> Vec<(String, CaseState)> {
+/// A demo case to try: reference, state and applicant.
+struct DemoExample {
+    reference: String,
+    state: CaseState,
+    applicant: String,
+}
+
+/// A few demo cases, one per state, so a demo visitor has references to try: the visitor's
+/// own when logged in, otherwise anyone's with the applicant named (to know whom to log in as).
+async fn demo_examples(viewer: Viewer, state: Result<AppState, AppError>) -> Vec<DemoExample> {
     let Ok(state) = state else { return Vec::new() };
     if state.mode != RunMode::Demo {
         return Vec::new();
@@ -54,14 +70,21 @@ async fn demo_examples(state: Result<AppState, AppError>) -> Vec<(String, CaseSt
     let Ok(mut conn) = state.db.conn().await else {
         return Vec::new();
     };
-    let latest = Case::latest_submitted(&mut conn, 200)
+    let latest = Case::latest_submitted(&mut conn, 400)
         .await
         .unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     latest
         .into_iter()
+        .filter(|case| !viewer.is_logged_in() || may_view_case(&viewer, case))
         .filter(|case| seen.insert(case.state.clone()))
-        .filter_map(|case| Some((case.reference.clone()?, case.case_state())))
+        .filter_map(|case| {
+            Some(DemoExample {
+                reference: case.reference.clone()?,
+                state: case.case_state(),
+                applicant: case.applicant_name.clone(),
+            })
+        })
         .collect()
 }
 
@@ -75,8 +98,8 @@ pub fn FrontPage() -> impl IntoView {
         .unwrap_or_default();
     let state = AppState::from_context();
     let value = typed.clone();
-    let examples = demo_examples(state.clone());
-    let outcome = lookup(locale, state, typed);
+    let examples = demo_examples(current_viewer(), state.clone());
+    let outcome = lookup(locale, current_viewer(), state, typed);
     view! {
         <PageTitle locale text=locale.t("front.title").to_string() />
         <Suspense fallback=|| ()>
@@ -177,14 +200,15 @@ fn FindCaseForm(
 
 /// The demo's example cases.
 #[component]
-fn DemoExamples(locale: Locale, examples: Vec<(String, CaseState)>) -> impl IntoView {
+fn DemoExamples(locale: Locale, examples: Vec<DemoExample>) -> impl IntoView {
     let rows = examples
         .into_iter()
-        .map(|(reference, state)| {
+        .map(|example| {
             view! {
                 <tr>
-                    <td><a href=format!("/sager/{reference}")>{reference.clone()}</a></td>
-                    <td>{texts::state_label(locale, state)}</td>
+                    <td><a href=format!("/sager/{}", example.reference)>{example.reference.clone()}</a></td>
+                    <td>{texts::state_label(locale, example.state)}</td>
+                    <td>{example.applicant}</td>
                 </tr>
             }
         })
@@ -197,6 +221,7 @@ fn DemoExamples(locale: Locale, examples: Vec<(String, CaseState)>) -> impl Into
                     <tr>
                         <th scope="col">{locale.t("front.col_reference")}</th>
                         <th scope="col">{locale.t("front.col_state")}</th>
+                        <th scope="col">{locale.t("front.col_applicant")}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -1,0 +1,3 @@
+//! Pages of logged-in applicants: citizens and business users.
+
+pub mod my_cases;

@@ -1,0 +1,2 @@
+DROP TABLE case_views;
+DROP TABLE web_sessions;

@@ -1,0 +1,595 @@
+//! Login through OpenID Connect providers: authorization code flow with PKCE, state and nonce,
+//! the `iss` check of RFC 9207, claims read from the ID token and userinfo, and logout at the
+//! provider. Two providers can be configured: applicants (MitID / MitID Erhverv through
+//! NemLog-in or a broker) and staff (the authority's own identity provider).
+
+use crate::auth::{after_login, record_login, start_login, viewer_for, NextPage};
+use crate::http::HttpState;
+use app::auth::{is_local_path, SessionUser};
+use app::db::authorities::Authority;
+use app::db::users::LoginIdentity;
+use app::error::AppError;
+use app::state::now_utc;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
+use openidconnect::{
+    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl,
+    ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
+};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
+use tower_sessions::Session;
+
+/// Which of the two logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginKind {
+    /// Citizens and business users.
+    Applicant,
+    /// Caseworkers.
+    Staff,
+}
+
+impl LoginKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            LoginKind::Applicant => "applicant",
+            LoginKind::Staff => "staff",
+        }
+    }
+
+    fn callback_path(self) -> &'static str {
+        match self {
+            LoginKind::Applicant => "/auth/callback",
+            LoginKind::Staff => "/auth/staff/callback",
+        }
+    }
+}
+
+/// Which claims carry what, per provider.
+#[derive(Debug, Clone)]
+pub struct ClaimMapping {
+    /// The CVR number of a business login (e.g. `https://data.gov.dk/model/core/eid/professional/cvr`).
+    pub cvr: String,
+    /// The organisation's name, shown beside the user's.
+    pub organisation: String,
+    /// Staff: the authority's three-digit code.
+    pub authority: String,
+    /// Staff: the role; only `caseworker` may log in as staff.
+    pub role: String,
+}
+
+/// One configured OpenID provider.
+pub struct OidcProvider {
+    pub kind: LoginKind,
+    pub issuer: IssuerUrl,
+    pub client_id: ClientId,
+    pub client_secret: ClientSecret,
+    pub redirect: RedirectUrl,
+    pub claims: ClaimMapping,
+    http: openidconnect::reqwest::Client,
+    metadata: RwLock<Option<(Instant, ProviderMetadataWithLogout)>>,
+}
+
+/// The settings of one provider, from configuration.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub claims: ClaimMapping,
+}
+
+/// Discovery documents are cached this long.
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+/// A login must come back within this many seconds.
+const PENDING_LOGIN_SECONDS: i64 = 15 * 60;
+const PENDING_KEY: &str = "oidc_pending";
+
+impl OidcProvider {
+    /// A provider of this kind; `public_url` is where users reach Sagsspor.
+    pub fn new(
+        kind: LoginKind,
+        settings: ProviderSettings,
+        public_url: &str,
+    ) -> anyhow::Result<OidcProvider> {
+        let http = openidconnect::reqwest::ClientBuilder::new()
+            // Following redirects would open the client to server-side request forgery.
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(15))
+            .build()?;
+        Ok(OidcProvider {
+            kind,
+            issuer: IssuerUrl::new(settings.issuer)?,
+            client_id: ClientId::new(settings.client_id),
+            client_secret: ClientSecret::new(settings.client_secret),
+            redirect: RedirectUrl::new(format!(
+                "{}{}",
+                public_url.trim_end_matches('/'),
+                kind.callback_path()
+            ))?,
+            claims: settings.claims,
+            http,
+            metadata: RwLock::new(None),
+        })
+    }
+
+    /// The provider's discovery document, fetched once an hour.
+    async fn metadata(&self) -> Result<ProviderMetadataWithLogout, AppError> {
+        if let Some((fetched, metadata)) = self.metadata.read().await.as_ref() {
+            if fetched.elapsed() < METADATA_TTL {
+                return Ok(metadata.clone());
+            }
+        }
+        let metadata = ProviderMetadataWithLogout::discover_async(self.issuer.clone(), &self.http)
+            .await
+            .map_err(|error| {
+                tracing::warn!(issuer = %self.issuer.as_str(), %error, "OpenID discovery failed");
+                AppError::Unavailable
+            })?;
+        *self.metadata.write().await = Some((Instant::now(), metadata.clone()));
+        Ok(metadata)
+    }
+}
+
+/// The configured providers.
+#[derive(Default)]
+pub struct OidcConfig {
+    pub applicant: Option<Arc<OidcProvider>>,
+    pub staff: Option<Arc<OidcProvider>>,
+    pub public_url: String,
+}
+
+impl OidcConfig {
+    fn provider(&self, kind: LoginKind) -> Option<&Arc<OidcProvider>> {
+        match kind {
+            LoginKind::Applicant => self.applicant.as_ref(),
+            LoginKind::Staff => self.staff.as_ref(),
+        }
+    }
+}
+
+/// A login on its way through the provider, kept in the session.
+#[derive(Debug, Serialize, Deserialize)]
+struct PendingLogin {
+    kind: LoginKind,
+    state: String,
+    nonce: String,
+    pkce_verifier: String,
+    next: Option<String>,
+    started_at: i64,
+}
+
+/// Claims beyond the standard ones (the CVR number, the authority), whatever their names.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ExtraClaims {
+    #[serde(flatten)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdditionalClaims for ExtraClaims {}
+
+impl ExtraClaims {
+    fn text(&self, name: &str) -> Option<String> {
+        match self.claims.get(name)? {
+            serde_json::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// `GET /auth/login` and `GET /auth/staff/login`: sends the browser to the provider.
+pub async fn login(
+    kind: LoginKind,
+    state: &HttpState,
+    session: &Session,
+    next: Option<String>,
+) -> Response {
+    let Some(provider) = state.oidc.provider(kind) else {
+        if state.app.mode == app::authorization::RunMode::Demo {
+            let next = next
+                .filter(|n| is_local_path(n))
+                .unwrap_or_else(|| "/".into());
+            return Redirect::to(&app::auth::login_path(true, &next)).into_response();
+        }
+        return login_problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Login er ikke sat op på denne server.",
+        );
+    };
+    let metadata = match provider.metadata().await {
+        Ok(metadata) => metadata,
+        Err(_) => {
+            return login_problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Login-tjenesten svarer ikke. Prøv igen om lidt.",
+            )
+        }
+    };
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        provider.client_id.clone(),
+        Some(provider.client_secret.clone()),
+    )
+    .set_redirect_uri(provider.redirect.clone());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("profile".into()))
+        .add_scope(Scope::new("email".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let pending = PendingLogin {
+        kind,
+        state: csrf.secret().clone(),
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+        next: next.filter(|n| is_local_path(n)),
+        started_at: now_utc().and_utc().timestamp(),
+    };
+    if let Err(error) = session.insert(PENDING_KEY, pending).await {
+        return AppError::internal("session", &error).into_response();
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+/// The provider's answer on the redirect URI.
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    iss: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /auth/callback` and `GET /auth/staff/callback`: finishes the login.
+pub async fn callback(
+    kind: LoginKind,
+    state: &HttpState,
+    session: &Session,
+    query: CallbackQuery,
+) -> Response {
+    match finish_login(kind, state, session, query).await {
+        Ok(target) => Redirect::to(&target).into_response(),
+        Err(LoginFailure::User(message)) => login_problem(StatusCode::BAD_REQUEST, message),
+        Err(LoginFailure::Internal(context, detail)) => {
+            tracing::warn!(login = kind.as_str(), context, detail = %detail, "login failed");
+            login_problem(StatusCode::BAD_GATEWAY, "Login mislykkedes. Prøv igen.")
+        }
+    }
+}
+
+enum LoginFailure {
+    /// Something the person can act on, in Danish.
+    User(&'static str),
+    /// A protocol or provider failure: logged, shown generically.
+    Internal(&'static str, String),
+}
+
+fn internal(context: &'static str) -> impl Fn(&dyn std::fmt::Display) -> LoginFailure {
+    move |error| LoginFailure::Internal(context, error.to_string())
+}
+
+async fn finish_login(
+    kind: LoginKind,
+    state: &HttpState,
+    session: &Session,
+    query: CallbackQuery,
+) -> Result<String, LoginFailure> {
+    let provider = state
+        .oidc
+        .provider(kind)
+        .ok_or(LoginFailure::User("Login er ikke sat op på denne server."))?;
+    // One use only: the pending login leaves the session whatever happens next.
+    let pending: PendingLogin = session
+        .remove(PENDING_KEY)
+        .await
+        .map_err(|e| internal("session")(&e))?
+        .ok_or(LoginFailure::User(
+            "Login-forsøget er ikke længere gyldigt. Start forfra.",
+        ))?;
+    if pending.kind != kind
+        || now_utc().and_utc().timestamp() - pending.started_at > PENDING_LOGIN_SECONDS
+    {
+        return Err(LoginFailure::User(
+            "Login-forsøget er ikke længere gyldigt. Start forfra.",
+        ));
+    }
+    if let Some(error) = query.error {
+        tracing::info!(login = kind.as_str(), error, "provider refused the login");
+        return Err(LoginFailure::User("Login blev afbrudt."));
+    }
+    if query.state.as_deref() != Some(pending.state.as_str()) {
+        return Err(LoginFailure::User(
+            "Login-forsøget passer ikke til denne browser. Start forfra.",
+        ));
+    }
+    let metadata = provider
+        .metadata()
+        .await
+        .map_err(|e| internal("discovery")(&e))?;
+    // RFC 9207: the response must say which issuer sent it (mix-up attacks); the crate does not check.
+    match query.iss.as_deref() {
+        Some(iss) if iss != provider.issuer.as_str() => {
+            return Err(LoginFailure::Internal(
+                "iss",
+                format!("unexpected issuer {iss}"),
+            ))
+        }
+        None if metadata_says_iss_is_sent(&metadata) => {
+            return Err(LoginFailure::Internal(
+                "iss",
+                "missing issuer parameter".into(),
+            ))
+        }
+        _ => {}
+    }
+    let code = query
+        .code
+        .ok_or(LoginFailure::User("Login blev afbrudt."))?;
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        provider.client_id.clone(),
+        Some(provider.client_secret.clone()),
+    )
+    .set_redirect_uri(provider.redirect.clone());
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| internal("token endpoint")(&e))?
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
+        .request_async(&provider.http)
+        .await
+        .map_err(|e| internal("token exchange")(&e))?;
+    let id_token = token
+        .id_token()
+        .ok_or_else(|| LoginFailure::Internal("id token", "missing".into()))?;
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
+        .map_err(|e| internal("id token")(&e))?;
+    let subject = claims.subject().as_str().to_string();
+    let userinfo: UserInfoClaims<ExtraClaims, CoreGenderClaim> = client
+        .user_info(token.access_token().clone(), None)
+        .map_err(|e| internal("userinfo endpoint")(&e))?
+        .request_async(&provider.http)
+        .await
+        .map_err(|e| internal("userinfo")(&e))?;
+    if userinfo.subject().as_str() != subject {
+        return Err(LoginFailure::Internal(
+            "userinfo",
+            "subject differs from the ID token".into(),
+        ));
+    }
+    let name = userinfo
+        .name()
+        .and_then(|n| n.get(None))
+        .or_else(|| claims.name().and_then(|n| n.get(None)))
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|| subject.clone());
+    let email = userinfo
+        .email()
+        .or(claims.email())
+        .map(|e| e.as_str().to_string());
+    let extra = userinfo.additional_claims();
+
+    let (user_kind, cvr, authority_code, organisation) = match kind {
+        LoginKind::Applicant => match extra.text(&provider.claims.cvr) {
+            Some(cvr) if is_cvr(&cvr) => (
+                "business",
+                Some(cvr),
+                None,
+                extra.text(&provider.claims.organisation),
+            ),
+            Some(_) => {
+                return Err(LoginFailure::Internal(
+                    "claims",
+                    "CVR claim is not eight digits".into(),
+                ))
+            }
+            None => ("citizen", None, None, None),
+        },
+        LoginKind::Staff => {
+            let role = extra.text(&provider.claims.role);
+            if role.as_deref() != Some("caseworker") {
+                return Err(LoginFailure::User(
+                    "Dit login giver ikke adgang som sagsbehandler.",
+                ));
+            }
+            let code = extra
+                .text(&provider.claims.authority)
+                .and_then(|c| c.trim_start_matches('0').parse::<i32>().ok())
+                .ok_or(LoginFailure::User(
+                    "Dit login oplyser ikke, hvilken myndighed du arbejder for.",
+                ))?;
+            let mut conn = state
+                .app
+                .db
+                .conn()
+                .await
+                .map_err(|e| internal("database")(&e))?;
+            if Authority::find(&mut conn, code)
+                .await
+                .map_err(|e| internal("database")(&e))?
+                .is_none()
+            {
+                return Err(LoginFailure::User(
+                    "Dit login oplyser en myndighed, som Sagsspor ikke kender.",
+                ));
+            }
+            ("caseworker", None, Some(code), None)
+        }
+    };
+    let issuer = provider.issuer.as_str().to_string();
+    let identity = LoginIdentity {
+        kind: user_kind,
+        issuer: &issuer,
+        subject: &subject,
+        name: &name,
+        email: email.as_deref(),
+        cvr: cvr.as_deref(),
+        authority_code,
+    };
+    let user = record_login(state, &identity)
+        .await
+        .map_err(|e| internal("database")(&e))?;
+    let viewer = viewer_for(&user);
+    let session_user = SessionUser {
+        viewer: viewer.clone(),
+        name: user.name.clone(),
+        organisation,
+        logged_in_at: now_utc().and_utc().timestamp(),
+        provider: kind.as_str().to_string(),
+        id_token: Some(id_token.to_string()),
+    };
+    start_login(session, session_user)
+        .await
+        .map_err(|e| internal("session")(&e))?;
+    tracing::info!(
+        user_id = user.id,
+        login = kind.as_str(),
+        kind = user_kind,
+        "login"
+    );
+    Ok(after_login(pending.next.as_deref(), &viewer))
+}
+
+fn metadata_says_iss_is_sent(metadata: &ProviderMetadataWithLogout) -> bool {
+    // Not a field of the typed metadata; providers that send `iss` also advertise it, and a
+    // response without it from such a provider is refused above. Absent: accept without.
+    serde_json::to_value(metadata)
+        .ok()
+        .and_then(|v| {
+            v.get("authorization_response_iss_parameter_supported")
+                .and_then(|b| b.as_bool())
+        })
+        .unwrap_or(false)
+}
+
+fn is_cvr(text: &str) -> bool {
+    text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The provider's end-session address for this user, when the provider offers one.
+pub fn end_session_url(state: &HttpState, user: &SessionUser) -> Option<String> {
+    let kind = match user.provider.as_str() {
+        "applicant" => LoginKind::Applicant,
+        "staff" => LoginKind::Staff,
+        _ => return None,
+    };
+    let provider = state.oidc.provider(kind)?;
+    let metadata = provider.metadata.try_read().ok()?.as_ref()?.1.clone();
+    let endpoint = metadata
+        .additional_metadata()
+        .end_session_endpoint
+        .clone()?;
+    let mut request =
+        openidconnect::LogoutRequest::from(endpoint).set_client_id(provider.client_id.clone());
+    if let Some(token) = user
+        .id_token
+        .as_deref()
+        .and_then(|t| CoreIdToken::from_str(t).ok())
+    {
+        request = request.set_id_token_hint(&token);
+    }
+    if let Ok(back) =
+        PostLogoutRedirectUrl::new(format!("{}/", state.oidc.public_url.trim_end_matches('/')))
+    {
+        request = request.set_post_logout_redirect_uri(back);
+    }
+    Some(request.http_get_url().to_string())
+}
+
+/// A short page for a login that could not be completed.
+fn login_problem(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Login — Sagsspor</title>\
+         <link rel=\"stylesheet\" href=\"/assets/dkfds/css/dkfds-borgerdk.min.css\"></head>\
+         <body><main class=\"container page-content\"><h1>Login</h1><p>{}</p>\
+         <p><a href=\"/\">Til forsiden</a></p></main></body></html>",
+        html_escape(message)
+    );
+    (status, Html(body)).into_response()
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /auth/login`.
+pub async fn applicant_login(
+    State(state): State<HttpState>,
+    session: Session,
+    Query(q): Query<NextPage>,
+) -> Response {
+    login(LoginKind::Applicant, &state, &session, q.next).await
+}
+
+/// `GET /auth/staff/login`.
+pub async fn staff_login(
+    State(state): State<HttpState>,
+    session: Session,
+    Query(q): Query<NextPage>,
+) -> Response {
+    login(LoginKind::Staff, &state, &session, q.next).await
+}
+
+/// `GET /auth/callback`.
+pub async fn applicant_callback(
+    State(state): State<HttpState>,
+    session: Session,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    callback(LoginKind::Applicant, &state, &session, q).await
+}
+
+/// `GET /auth/staff/callback`.
+pub async fn staff_callback(
+    State(state): State<HttpState>,
+    session: Session,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    callback(LoginKind::Staff, &state, &session, q).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvr_numbers_are_eight_digits() {
+        assert!(is_cvr("12345678"));
+        assert!(!is_cvr("1234567"));
+        assert!(!is_cvr("1234567a"));
+    }
+
+    #[test]
+    fn extra_claims_read_strings_and_numbers_by_configured_name() {
+        let claims: ExtraClaims = serde_json::from_value(serde_json::json!({
+            "https://data.gov.dk/model/core/eid/professional/cvr": "12345678",
+            "authority_code": 851,
+            "empty": "  "
+        }))
+        .unwrap_or_default();
+        assert_eq!(
+            claims
+                .text("https://data.gov.dk/model/core/eid/professional/cvr")
+                .as_deref(),
+            Some("12345678")
+        );
+        assert_eq!(claims.text("authority_code").as_deref(), Some("851"));
+        assert_eq!(claims.text("empty"), None);
+        assert_eq!(claims.text("missing"), None);
+    }
+}
