@@ -19,10 +19,23 @@ test("the front page says what Sagsspor is and offers a lookup", async ({ page }
   await expect(page.getByText("Demo: alle sager og personer her er opdigtede.")).toBeVisible();
 });
 
-test("a demo case is found by its reference, typed with spaces", async ({ page }) => {
+/** Who to log in as for a demo applicant's case. */
+const personaOf: Record<string, string> = {
+  "Nordbyg ApS": "Anders Nordbyg",
+  "Sydvarme A/S": "Carsten Sydvarme",
+  "Mette Borger": "Mette Borger",
+};
+
+test("a demo case is found by its reference, typed with spaces, through login", async ({ page }) => {
   const reference = await demoReference(page, "Afventer dine oplysninger");
+  const row = page.getByTestId("demo-cases").getByRole("row").filter({ hasText: reference });
+  const applicant = (await row.getByRole("cell").nth(2).textContent())!.trim();
   await page.getByLabel("Sagens reference").fill(reference.replaceAll("-", " "));
   await page.getByRole("button", { name: "Find sagen" }).click();
+
+  // Not logged in: the case's address sends the visitor to the (demo) login and back.
+  await expect(page).toHaveURL(/\/demo\/login\?next=/);
+  await page.getByRole("link", { name: `Log ind som ${personaOf[applicant]}` }).click();
 
   await expect(page).toHaveURL(new RegExp(`/sager/${reference}$`));
   await expect(page.getByTestId("reference")).toHaveText(reference);

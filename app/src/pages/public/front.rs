@@ -216,6 +216,7 @@ fn DemoExamples(locale: Locale, examples: Vec<DemoExample>) -> impl IntoView {
     view! {
         <section class="case-section" aria-labelledby="demo-heading">
             <h2 id="demo-heading">{locale.t("front.demo_heading")}</h2>
+            <div class="table--responsive-scroll">
             <table class="table table--compact" data-testid="demo-cases">
                 <thead>
                     <tr>
@@ -226,6 +227,7 @@ fn DemoExamples(locale: Locale, examples: Vec<DemoExample>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            </div>
         </section>
     }
 }
