@@ -8,9 +8,21 @@ use crate::db::Database;
 pub struct AppState {
     pub db: Database,
     pub mode: RunMode,
+    /// Whether an OpenID provider for applicants is configured (the demo then offers both its
+    /// persona login and the real one).
+    pub applicant_oidc: bool,
 }
 
 impl AppState {
+    /// The state of a process without an OpenID provider (tests, and the demo by default).
+    pub fn new(db: Database, mode: RunMode) -> AppState {
+        AppState {
+            db,
+            mode,
+            applicant_oidc: false,
+        }
+    }
+
     /// The state as a Leptos page or server function sees it.
     pub fn from_context() -> Result<AppState, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>()

@@ -179,3 +179,44 @@ pub async fn logout(State(state): State<HttpState>, session: Session) -> Respons
         .and_then(|user| crate::oidc::end_session_url(&state, user));
     Redirect::to(provider_logout.as_deref().unwrap_or("/")).into_response()
 }
+
+/// Query of the entry from Virk: the company and, optionally, the case.
+#[derive(Debug, serde::Deserialize)]
+pub struct VirkEntry {
+    pub cvr: Option<String>,
+    pub sag: Option<String>,
+}
+
+/// `GET /virk?cvr=…&sag=…`: the link from the business portal Virk. Sends the visitor through
+/// login and on to the named case, or to *Mine sager*. Which company's cases are shown is
+/// decided by the login, never by the link; `cvr` only has to agree with it.
+pub async fn virk_entry(
+    State(state): State<HttpState>,
+    Query(entry): Query<VirkEntry>,
+    request: Request,
+) -> Response {
+    let user = request.extensions().get::<SessionUser>().cloned();
+    let target = match entry
+        .sag
+        .as_deref()
+        .map(app::domain::reference::CaseReference::parse)
+    {
+        Some(Ok(reference)) => format!("/sager/{reference}"),
+        _ => "/mine-sager".to_string(),
+    };
+    let Some(user) = user else {
+        let demo = state.app.mode == app::authorization::RunMode::Demo;
+        let back = request
+            .uri()
+            .path_and_query()
+            .map_or("/virk".to_string(), |pq| pq.as_str().to_string());
+        return Redirect::to(&app::auth::login_path(demo, &back)).into_response();
+    };
+    if let (Some(wanted), Viewer::Business { cvr, .. }) = (entry.cvr.as_deref(), &user.viewer) {
+        if wanted.trim() != cvr {
+            tracing::info!("Virk link for another CVR than the login's; showing the login's cases");
+            return Redirect::to("/mine-sager").into_response();
+        }
+    }
+    Redirect::to(&target).into_response()
+}

@@ -268,8 +268,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("migrating the embedded database")?;
             }
             let state = AppState {
-                db,
-                mode: RunMode::Serve,
+                applicant_oidc: http.oidc.applicant.is_some(),
+                ..AppState::new(db, RunMode::Serve)
             };
             crate::http::serve(config.listen, state, http, Vec::new()).await
         }
@@ -285,8 +285,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("generating cases")?;
             }
             let state = AppState {
-                db,
-                mode: RunMode::Demo,
+                applicant_oidc: http.oidc.applicant.is_some(),
+                ..AppState::new(db, RunMode::Demo)
             };
             crate::http::serve(config.listen, state, http, links).await
         }

@@ -95,7 +95,8 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .route("/auth/staff/login", get(oidc::staff_login))
         .route("/auth/callback", get(oidc::applicant_callback))
         .route("/auth/staff/callback", get(oidc::staff_callback))
-        .route("/auth/logout", get(auth::logout).post(auth::logout));
+        .route("/auth/logout", get(auth::logout).post(auth::logout))
+        .route("/virk", get(auth::virk_entry));
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {
         routes = routes.route("/demo/login/{persona}", get(auth::demo_login));

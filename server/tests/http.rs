@@ -38,10 +38,7 @@ async fn get_as(db: &Database, mode: RunMode, uri: &str, cookies: &str) -> Answe
 }
 
 async fn send(db: &Database, mode: RunMode, request: Request<Body>) -> Answer {
-    let router = server::http::router(AppState {
-        db: db.clone(),
-        mode,
-    });
+    let router = server::http::router(AppState::new(db.clone(), mode));
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -331,10 +328,7 @@ async fn every_response_carries_security_headers() {
 }
 
 async fn get_with_cookie(db: &Database, uri: &str, cookie: &str) -> Answer {
-    let router = server::http::router(AppState {
-        db: db.clone(),
-        mode: RunMode::Demo,
-    });
+    let router = server::http::router(AppState::new(db.clone(), RunMode::Demo));
     let response = router
         .oneshot(
             Request::get(uri)
@@ -653,4 +647,52 @@ fn without_nonces(body: &str) -> String {
         }
     }
     out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entry_from_virk_goes_through_login_to_the_case_or_mine_sager() {
+    let (test_db, cases) = demo_db().await;
+    let own = cases
+        .iter()
+        .find(|c| c.applicant_cvr.as_deref() == Some("12345678"))
+        .unwrap();
+    let reference = own.reference.clone().unwrap();
+    let anonymous = get(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/virk?cvr=12345678&sag={reference}"),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    let location = anonymous.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(location.starts_with("/demo/login?next=/virk"), "{location}");
+    let session = login(&test_db.db, "virksomhed-a").await;
+    let to_case = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/virk?cvr=12345678&sag={reference}"),
+        &session,
+    )
+    .await;
+    assert_eq!(
+        to_case.headers[header::LOCATION],
+        format!("/sager/{reference}").as_str()
+    );
+    let to_list = get_as(&test_db.db, RunMode::Demo, "/virk?cvr=12345678", &session).await;
+    assert_eq!(to_list.headers[header::LOCATION], "/mine-sager");
+    let other_company = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/virk?cvr=87654321&sag={reference}"),
+        &session,
+    )
+    .await;
+    assert_eq!(
+        other_company.headers[header::LOCATION],
+        "/mine-sager",
+        "the login decides the company, not the link"
+    );
 }

@@ -12,7 +12,9 @@ use leptos_router::hooks::use_query_map;
 /// The persona list; in `serve` the page does not exist.
 #[component]
 pub fn DemoLoginPage() -> impl IntoView {
-    let demo = AppState::from_context().is_ok_and(|s| s.mode == RunMode::Demo);
+    let state = AppState::from_context().ok();
+    let demo = state.as_ref().is_some_and(|s| s.mode == RunMode::Demo);
+    let real_login = state.as_ref().is_some_and(|s| s.applicant_oidc);
     if !demo {
         return view! { <NotFoundPage /> }.into_any();
     }
@@ -56,6 +58,11 @@ pub fn DemoLoginPage() -> impl IntoView {
         <h1>{locale.t("demo_login.title")}</h1>
         <p class="font-lead">{locale.t("demo_login.intro")}</p>
         <ul class="nobullet-list personas" data-testid="personas">{personas}</ul>
+        {real_login.then(|| view! {
+            <p>
+                <a class="button button-primary" href=format!("/auth/login{suffix}")>{locale.t("demo_login.real")}</a>
+            </p>
+        })}
     }
     .into_any()
 }
