@@ -3,8 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// The server under test: the real binary in demo mode on a fresh SQLite data folder.
+// The server under test: the real binary in demo mode on a fresh SQLite data folder, with both
+// login providers pointing at a real OpenID provider (end2end/oidc) started beside it.
 const port = Number(process.env.SAGSSPOR_E2E_PORT ?? 3217);
+const applicantIssuer = `http://127.0.0.1:${process.env.OIDC_APPLICANT_PORT ?? 4011}`;
+const staffIssuer = `http://127.0.0.1:${process.env.OIDC_STAFF_PORT ?? 4012}`;
+const sagsspor = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "sagsspor-e2e-"));
 
 // Debian's Chromium, never a downloaded browser. As root it needs --no-sandbox; the other flags
@@ -38,17 +42,38 @@ export default defineConfig({
     { name: "javascript", use: { javaScriptEnabled: true } },
     { name: "no-javascript", use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: "cargo run --quiet -p server -- demo",
-    cwd: "..",
-    url: `http://127.0.0.1:${port}/readyz`,
-    timeout: 600_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      SAGSSPOR_LISTEN: `127.0.0.1:${port}`,
-      SAGSSPOR_DATA_DIR: dataDir,
-      DATABASE_URL: "",
+  webServer: [
+    {
+      command: "node oidc/provider.mjs",
+      url: `${applicantIssuer}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        OIDC_APPLICANT_PORT: new URL(applicantIssuer).port,
+        OIDC_STAFF_PORT: new URL(staffIssuer).port,
+        SAGSSPOR_URL: sagsspor,
+      },
     },
-  },
+    {
+      command: "cargo run --quiet -p server -- demo",
+      cwd: "..",
+      url: `${sagsspor}/readyz`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        SAGSSPOR_LISTEN: `127.0.0.1:${port}`,
+        SAGSSPOR_PUBLIC_URL: sagsspor,
+        SAGSSPOR_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        SAGSSPOR_OIDC_ISSUER: applicantIssuer,
+        SAGSSPOR_OIDC_CLIENT_ID: "sagsspor",
+        SAGSSPOR_OIDC_CLIENT_SECRET: "sagsspor-secret",
+        SAGSSPOR_STAFF_OIDC_ISSUER: staffIssuer,
+        SAGSSPOR_STAFF_OIDC_CLIENT_ID: "sagsspor-staff",
+        SAGSSPOR_STAFF_OIDC_CLIENT_SECRET: "sagsspor-staff-secret",
+      },
+    },
+  ],
 });

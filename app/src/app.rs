@@ -65,14 +65,25 @@ pub fn current_path() -> String {
 
 /// The Content-Security-Policy of a page: only the site's own resources, and no inline script
 /// but the renderer's own bootstrap lines, which carry this response's nonce.
+/// `{form_origins}` lists the login providers: the logout form's answer redirects to them.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'{nonce}; style-src 'self'; \
-     img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+     img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'{form_origins}; base-uri 'self'";
+
+/// The policy with this response's nonce (or none) and the providers' origins filled in.
+pub fn content_security_policy(nonce: Option<&str>, form_origins: &[String]) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let origins: String = form_origins.iter().map(|o| format!(" {o}")).collect();
+    CONTENT_SECURITY_POLICY
+        .replace("{nonce}", &nonce)
+        .replace("{form_origins}", &origins)
+}
 
 fn set_content_security_policy() {
-    let nonce = leptos::nonce::use_nonce()
-        .map(|nonce| format!(" 'nonce-{nonce}'"))
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    let origins = use_context::<AppState>()
+        .map(|s| s.login_origins)
         .unwrap_or_default();
-    let policy = CONTENT_SECURITY_POLICY.replace("{nonce}", &nonce);
+    let policy = content_security_policy(nonce.as_deref(), &origins);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&policy),

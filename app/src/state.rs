@@ -11,6 +11,8 @@ pub struct AppState {
     /// Whether an OpenID provider for applicants is configured (the demo then offers both its
     /// persona login and the real one).
     pub applicant_oidc: bool,
+    /// The origins of the configured login providers (allowed as form targets, for logout).
+    pub login_origins: Vec<String>,
 }
 
 impl AppState {
@@ -20,6 +22,7 @@ impl AppState {
             db,
             mode,
             applicant_oidc: false,
+            login_origins: Vec::new(),
         }
     }
 

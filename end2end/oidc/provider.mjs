@@ -212,9 +212,25 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function generateJwks(kid) {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { keys: [{ ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] };
+// A fresh RS256 signing key per issuer and start (no dev-keys warning). The kid
+// is the RFC 7638 thumbprint, so a relying party that cached the JWKS of an
+// earlier run sees an unknown kid and refetches.
+//
+// The key is generated as PEM and re-imported before the JWK export on
+// purpose: on Node 20, `generateKeyPairSync(...).privateKey.export({ format:
+// 'jwk' })` can deadlock when a GC runs during the export (observed here:
+// ~1 start in 50 hung forever in KeyGenJob::~KeyGenJob under ExportJWKRsaKey).
+function generateJwks() {
+  const { privateKey: pem } = crypto.generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const jwk = crypto.createPrivateKey(pem).export({ format: 'jwk' });
+  const kid = crypto.createHash('sha256')
+    .update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n }))
+    .digest('base64url');
+  return { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] };
 }
 
 // Minimal in-memory adapter (one store per issuer). Equivalent to the
@@ -325,7 +341,7 @@ function buildProvider(def) {
   const configuration = {
     adapter: memoryAdapter(),
     clients: [client],
-    jwks: generateJwks(`${def.key}-test-key`),
+    jwks: generateJwks(),
     cookies: {
       // Cookies are not port-scoped: both issuers (and the relying party) share
       // the cookie jar of 127.0.0.1, so each issuer gets its own cookie names.
@@ -571,6 +587,23 @@ function startIssuer(def) {
 }
 
 let servers = [];
+let stopping = false;
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`oidc test provider stopping (${signal})`);
+  let open = servers.length;
+  if (open === 0) process.exit(0);
+  const closed = () => { open -= 1; if (open === 0) process.exit(0); };
+  for (const server of servers) {
+    server.close(closed);
+    server.closeAllConnections();
+  }
+  setTimeout(() => process.exit(0), 1000);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+
 try {
   const started = await Promise.all(ISSUERS.map(startIssuer));
   servers = started.map((s) => s.server);
@@ -579,17 +612,3 @@ try {
   console.error(`oidc test provider failed to start: ${err?.message || err}`);
   process.exit(1);
 }
-
-let stopping = false;
-function shutdown(signal) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`oidc test provider stopping (${signal})`);
-  for (const server of servers) {
-    server.close();
-    server.closeAllConnections();
-  }
-  setTimeout(() => process.exit(0), 200).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

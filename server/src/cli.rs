@@ -269,6 +269,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
+                login_origins: http.oidc.origins(),
                 ..AppState::new(db, RunMode::Serve)
             };
             crate::http::serve(config.listen, state, http, Vec::new()).await
@@ -286,6 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
+                login_origins: http.oidc.origins(),
                 ..AppState::new(db, RunMode::Demo)
             };
             crate::http::serve(config.listen, state, http, links).await

@@ -81,6 +81,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .build();
     let page_routes = generate_route_list(App);
     let demo = app_state.mode == RunMode::Demo;
+    let login_origins = app_state.login_origins.clone();
     let session_store = DatabaseSessionStore::new(app_state.db.clone());
     let state = HttpState {
         leptos: leptos.clone(),
@@ -135,7 +136,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .layer(middleware::from_fn(auth::attach_user))
         .layer(session_layer(session_store, &config.sessions))
         .with_state(state)
-        .layer(security_headers())
+        .layer(security_headers(login_origins))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -191,8 +192,8 @@ async fn refuse_cross_site_writes(
 
 /// The Content-Security-Policy of every response that did not set its own (pages set one with
 /// their nonce; everything else gets the same policy without any inline script).
-fn security_headers() -> SetResponseHeaderLayer<HeaderValue> {
-    let policy = app::app::CONTENT_SECURITY_POLICY.replace("{nonce}", "");
+fn security_headers(origins: Vec<String>) -> SetResponseHeaderLayer<HeaderValue> {
+    let policy = app::app::content_security_policy(None, &origins);
     SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_str(&policy)

@@ -146,6 +146,16 @@ pub struct OidcConfig {
 }
 
 impl OidcConfig {
+    /// The origins (`scheme://host:port`) of the configured providers.
+    pub fn origins(&self) -> Vec<String> {
+        [&self.applicant, &self.staff]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| url::Url::parse(p.issuer.as_str()).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .collect()
+    }
+
     fn provider(&self, kind: LoginKind) -> Option<&Arc<OidcProvider>> {
         match kind {
             LoginKind::Applicant => self.applicant.as_ref(),
@@ -353,8 +363,32 @@ async fn finish_login(
     let id_token = token
         .id_token()
         .ok_or_else(|| LoginFailure::Internal("id token", "missing".into()))?;
+    let nonce = Nonce::new(pending.nonce);
+    // A token signed with a key the cached key set does not have (the provider rotated its
+    // keys) gets one fresh look at the provider's keys before it is refused.
+    let verified = id_token
+        .claims(&client.id_token_verifier(), &nonce)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    let client = match verified {
+        Ok(()) => client,
+        Err(first) => {
+            tracing::info!(error = %first, "ID token did not verify with cached keys; fetching them again");
+            *provider.metadata.write().await = None;
+            let metadata = provider
+                .metadata()
+                .await
+                .map_err(|e| internal("discovery")(&e))?;
+            CoreClient::from_provider_metadata(
+                metadata,
+                provider.client_id.clone(),
+                Some(provider.client_secret.clone()),
+            )
+            .set_redirect_uri(provider.redirect.clone())
+        }
+    };
     let claims = id_token
-        .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
+        .claims(&client.id_token_verifier(), &nonce)
         .map_err(|e| internal("id token")(&e))?;
     let subject = claims.subject().as_str().to_string();
     let userinfo: UserInfoClaims<ExtraClaims, CoreGenderClaim> = client
