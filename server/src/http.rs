@@ -304,11 +304,28 @@ pub async fn serve(
             None => println!("  {line}"),
         }
     }
+    spawn_expired_session_cleanup(DatabaseSessionStore::new(state.db.clone()));
     axum::serve(listener, router_with(state, config))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Deletes expired sessions once an hour, so the table holds only live ones. Every instance may
+/// run it; the deletes are idempotent.
+fn spawn_expired_session_cleanup(store: DatabaseSessionStore) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match store.delete_expired(app::state::now_utc()).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "expired sessions deleted"),
+                Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -9,9 +9,10 @@ use app::auth::{is_local_path, SessionUser};
 use app::db::authorities::Authority;
 use app::db::users::LoginIdentity;
 use app::error::AppError;
+use app::i18n::Locale;
 use app::state::now_utc;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
 use openidconnect::{
@@ -200,6 +201,7 @@ pub async fn login(
     state: &HttpState,
     session: &Session,
     next: Option<String>,
+    locale: Locale,
 ) -> Response {
     let Some(provider) = state.oidc.provider(kind) else {
         if state.app.mode == app::authorization::RunMode::Demo {
@@ -209,17 +211,15 @@ pub async fn login(
             return Redirect::to(&app::auth::login_path(true, &next)).into_response();
         }
         return login_problem(
+            locale,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Login er ikke sat op på denne server.",
+            "login.not_configured",
         );
     };
     let metadata = match provider.metadata().await {
         Ok(metadata) => metadata,
         Err(_) => {
-            return login_problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Login-tjenesten svarer ikke. Prøv igen om lidt.",
-            )
+            return login_problem(locale, StatusCode::SERVICE_UNAVAILABLE, "login.unavailable")
         }
     };
     let client = CoreClient::from_provider_metadata(
@@ -268,19 +268,20 @@ pub async fn callback(
     state: &HttpState,
     session: &Session,
     query: CallbackQuery,
+    locale: Locale,
 ) -> Response {
     match finish_login(kind, state, session, query).await {
         Ok(target) => Redirect::to(&target).into_response(),
-        Err(LoginFailure::User(message)) => login_problem(StatusCode::BAD_REQUEST, message),
+        Err(LoginFailure::User(message)) => login_problem(locale, StatusCode::BAD_REQUEST, message),
         Err(LoginFailure::Internal(context, detail)) => {
             tracing::warn!(login = kind.as_str(), context, detail = %detail, "login failed");
-            login_problem(StatusCode::BAD_GATEWAY, "Login mislykkedes. Prøv igen.")
+            login_problem(locale, StatusCode::BAD_GATEWAY, "login.failed")
         }
     }
 }
 
 enum LoginFailure {
-    /// Something the person can act on, in Danish.
+    /// Something the person can act on: a message key of the translation catalogues.
     User(&'static str),
     /// A protocol or provider failure: logged, shown generically.
     Internal(&'static str, String),
@@ -299,30 +300,24 @@ async fn finish_login(
     let provider = state
         .oidc
         .provider(kind)
-        .ok_or(LoginFailure::User("Login er ikke sat op på denne server."))?;
+        .ok_or(LoginFailure::User("login.not_configured"))?;
     // One use only: the pending login leaves the session whatever happens next.
     let pending: PendingLogin = session
         .remove(PENDING_KEY)
         .await
         .map_err(|e| internal("session")(&e))?
-        .ok_or(LoginFailure::User(
-            "Login-forsøget er ikke længere gyldigt. Start forfra.",
-        ))?;
+        .ok_or(LoginFailure::User("login.expired"))?;
     if pending.kind != kind
         || now_utc().and_utc().timestamp() - pending.started_at > PENDING_LOGIN_SECONDS
     {
-        return Err(LoginFailure::User(
-            "Login-forsøget er ikke længere gyldigt. Start forfra.",
-        ));
+        return Err(LoginFailure::User("login.expired"));
     }
     if let Some(error) = query.error {
         tracing::info!(login = kind.as_str(), error, "provider refused the login");
-        return Err(LoginFailure::User("Login blev afbrudt."));
+        return Err(LoginFailure::User("login.aborted"));
     }
     if query.state.as_deref() != Some(pending.state.as_str()) {
-        return Err(LoginFailure::User(
-            "Login-forsøget passer ikke til denne browser. Start forfra.",
-        ));
+        return Err(LoginFailure::User("login.wrong_browser"));
     }
     let metadata = provider
         .metadata()
@@ -344,9 +339,7 @@ async fn finish_login(
         }
         _ => {}
     }
-    let code = query
-        .code
-        .ok_or(LoginFailure::User("Login blev afbrudt."))?;
+    let code = query.code.ok_or(LoginFailure::User("login.aborted"))?;
     let client = CoreClient::from_provider_metadata(
         metadata,
         provider.client_id.clone(),
@@ -434,16 +427,12 @@ async fn finish_login(
         LoginKind::Staff => {
             let role = extra.text(&provider.claims.role);
             if role.as_deref() != Some("caseworker") {
-                return Err(LoginFailure::User(
-                    "Dit login giver ikke adgang som sagsbehandler.",
-                ));
+                return Err(LoginFailure::User("login.not_caseworker"));
             }
             let code = extra
                 .text(&provider.claims.authority)
                 .and_then(|c| c.trim_start_matches('0').parse::<i32>().ok())
-                .ok_or(LoginFailure::User(
-                    "Dit login oplyser ikke, hvilken myndighed du arbejder for.",
-                ))?;
+                .ok_or(LoginFailure::User("login.no_authority"))?;
             let mut conn = state
                 .app
                 .db
@@ -455,9 +444,7 @@ async fn finish_login(
                 .map_err(|e| internal("database")(&e))?
                 .is_none()
             {
-                return Err(LoginFailure::User(
-                    "Dit login oplyser en myndighed, som Sagsspor ikke kender.",
-                ));
+                return Err(LoginFailure::User("login.unknown_authority"));
             }
             ("caseworker", None, Some(code), None)
         }
@@ -543,13 +530,17 @@ pub fn end_session_url(state: &HttpState, user: &SessionUser) -> Option<String> 
 }
 
 /// A short page for a login that could not be completed.
-fn login_problem(status: StatusCode, message: &str) -> Response {
+fn login_problem(locale: Locale, status: StatusCode, key: &'static str) -> Response {
     let body = format!(
-        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Login — Sagsspor</title>\
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} — Sagsspor</title>\
          <link rel=\"stylesheet\" href=\"/assets/dkfds/css/dkfds-borgerdk.min.css\"></head>\
-         <body><main class=\"container page-content\"><h1>Login</h1><p>{}</p>\
-         <p><a href=\"/\">Til forsiden</a></p></main></body></html>",
-        html_escape(message)
+         <body><main class=\"container page-content\"><h1>{}</h1><p>{}</p>\
+         <p><a href=\"/\">{}</a></p></main></body></html>",
+        locale.code(),
+        html_escape(locale.t("login.title")),
+        html_escape(locale.t("login.heading")),
+        html_escape(locale.t(key)),
+        html_escape(locale.t("not_found.front_link")),
     );
     (status, Html(body)).into_response()
 }
@@ -561,45 +552,99 @@ fn html_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The language the visitor chose (login pages are answered in it).
+fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_cookie_header)
+        .unwrap_or_default()
+}
+
 /// `GET /auth/login`.
 pub async fn applicant_login(
     State(state): State<HttpState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<NextPage>,
 ) -> Response {
-    login(LoginKind::Applicant, &state, &session, q.next).await
+    login(
+        LoginKind::Applicant,
+        &state,
+        &session,
+        q.next,
+        locale_of(&headers),
+    )
+    .await
 }
 
 /// `GET /auth/staff/login`.
 pub async fn staff_login(
     State(state): State<HttpState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<NextPage>,
 ) -> Response {
-    login(LoginKind::Staff, &state, &session, q.next).await
+    login(
+        LoginKind::Staff,
+        &state,
+        &session,
+        q.next,
+        locale_of(&headers),
+    )
+    .await
 }
 
 /// `GET /auth/callback`.
 pub async fn applicant_callback(
     State(state): State<HttpState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    callback(LoginKind::Applicant, &state, &session, q).await
+    callback(
+        LoginKind::Applicant,
+        &state,
+        &session,
+        q,
+        locale_of(&headers),
+    )
+    .await
 }
 
 /// `GET /auth/staff/callback`.
 pub async fn staff_callback(
     State(state): State<HttpState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    callback(LoginKind::Staff, &state, &session, q).await
+    callback(LoginKind::Staff, &state, &session, q, locale_of(&headers)).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_login_message_is_translated() {
+        let source = include_str!("oidc.rs");
+        let keys: Vec<&str> = source
+            .split("\"login.")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(key, _)| key))
+            .filter(|key| {
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+            .collect();
+        assert!(keys.len() >= 9, "{keys:?}");
+        for key in keys {
+            let key: &'static str = Box::leak(format!("login.{key}").into_boxed_str());
+            for locale in Locale::ALL {
+                assert_ne!(locale.t(key), key, "{key} is missing in {}", locale.code());
+            }
+        }
+    }
 
     #[test]
     fn cvr_numbers_are_eight_digits() {

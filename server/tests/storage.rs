@@ -453,3 +453,53 @@ fn database_errors_are_not_swallowed() {
     // A unique violation is recognised; other errors are not mistaken for one.
     assert!(!app::db::is_unique_violation(&DbError::NotFound));
 }
+
+both_backends!(
+    sessions_are_stored_loaded_expired_and_deleted,
+    |db| async move {
+        use app::db::sessions::DatabaseSessionStore;
+        use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+        use tower_sessions::session::{Id, Record};
+        use tower_sessions::session_store::SessionStore;
+
+        let store = DatabaseSessionStore::new(db.clone());
+        let expiry = OffsetDateTime::now_utc() + Duration::hours(1);
+        let mut record = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: expiry,
+        };
+        record
+            .data
+            .insert("user".into(), serde_json::json!({"name": "Mette"}));
+        store.create(&mut record).await.unwrap();
+        let loaded = store.load(&record.id).await.unwrap().unwrap();
+        assert_eq!(loaded.data, record.data);
+        assert_eq!(loaded.expiry_date.unix_timestamp(), expiry.unix_timestamp());
+
+        record
+            .data
+            .insert("user".into(), serde_json::json!({"name": "Anders"}));
+        store.save(&record).await.unwrap();
+        assert_eq!(
+            store.load(&record.id).await.unwrap().unwrap().data,
+            record.data
+        );
+
+        // An expired session is not loaded, and the cleanup removes it.
+        let mut old = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() - Duration::minutes(1),
+        };
+        store.create(&mut old).await.unwrap();
+        assert!(store.load(&old.id).await.unwrap().is_none());
+        assert_eq!(
+            store.delete_expired(app::state::now_utc()).await.unwrap(),
+            1
+        );
+
+        store.delete(&record.id).await.unwrap();
+        assert!(store.load(&record.id).await.unwrap().is_none());
+    }
+);
