@@ -55,6 +55,28 @@ macro_rules! dispatch {
     };
 }
 
+/// What a migration run does.
+#[derive(Debug, Clone, Copy)]
+enum MigrationRun {
+    Pending,
+    RevertAll,
+}
+
+type MigrationResult = Result<usize, Box<dyn std::error::Error + Send + Sync>>;
+
+impl MigrationRun {
+    fn apply<DB: diesel::backend::Backend>(
+        self,
+        mut harness: impl MigrationHarness<DB>,
+        migrations: EmbeddedMigrations,
+    ) -> MigrationResult {
+        match self {
+            MigrationRun::Pending => harness.run_pending_migrations(migrations).map(|v| v.len()),
+            MigrationRun::RevertAll => harness.revert_all_migrations(migrations).map(|v| v.len()),
+        }
+    }
+}
+
 /// Which database a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -172,6 +194,15 @@ impl Database {
 
     /// Applies every pending migration of this backend; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, OpenError> {
+        self.run_migrations(MigrationRun::Pending).await
+    }
+
+    /// Reverts every migration (used by the test that proves each `down.sql` works).
+    pub async fn revert_all(&self) -> Result<usize, OpenError> {
+        self.run_migrations(MigrationRun::RevertAll).await
+    }
+
+    async fn run_migrations(&self, run: MigrationRun) -> Result<usize, OpenError> {
         let conn = self
             .conn()
             .await
@@ -179,43 +210,14 @@ impl Database {
         // The harness drives async connections from synchronous code, so it runs on the
         // blocking pool; the connection is detached from the pool for it.
         let result = tokio::task::spawn_blocking(move || match conn {
-            Conn::Postgres(pooled) => {
-                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
-                harness
-                    .run_pending_migrations(POSTGRES_MIGRATIONS)
-                    .map(|v| v.len())
-            }
-            Conn::Sqlite(pooled) => {
-                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
-                harness
-                    .run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.len())
-            }
-        })
-        .await
-        .map_err(|e| OpenError::Migrate(e.to_string()))?;
-        result.map_err(|e| OpenError::Migrate(e.to_string()))
-    }
-
-    /// Reverts every migration (used by the test that proves each `down.sql` works).
-    pub async fn revert_all(&self) -> Result<usize, OpenError> {
-        let conn = self
-            .conn()
-            .await
-            .map_err(|e| OpenError::Connect(e.to_string()))?;
-        let result = tokio::task::spawn_blocking(move || match conn {
-            Conn::Postgres(pooled) => {
-                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
-                harness
-                    .revert_all_migrations(POSTGRES_MIGRATIONS)
-                    .map(|v| v.len())
-            }
-            Conn::Sqlite(pooled) => {
-                let mut harness = AsyncMigrationHarness::new(Object::take(pooled));
-                harness
-                    .revert_all_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.len())
-            }
+            Conn::Postgres(pooled) => run.apply(
+                AsyncMigrationHarness::new(Object::take(pooled)),
+                POSTGRES_MIGRATIONS,
+            ),
+            Conn::Sqlite(pooled) => run.apply(
+                AsyncMigrationHarness::new(Object::take(pooled)),
+                SQLITE_MIGRATIONS,
+            ),
         })
         .await
         .map_err(|e| OpenError::Migrate(e.to_string()))?;
