@@ -4,6 +4,7 @@ use crate::authorization::RunMode;
 use crate::components::page_frame::{DemoBanner, SiteFooter, SiteHeader};
 use crate::i18n::Locale;
 use crate::pages::applicant::my_cases::MyCasesPage;
+use crate::pages::applicant::withdraw::WithdrawPage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::demo_login::DemoLoginPage;
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=FrontPage ssr=SsrMode::Async />
                     <Route path=path!("/sager/:reference") view=CaseFolderPage ssr=SsrMode::Async />
+                    <Route path=path!("/sager/:reference/traek-tilbage") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/tilgaengelighedserklaering") view=AccessibilityPage />
                     <Route path=path!("/mine-sager") view=MyCasesPage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />

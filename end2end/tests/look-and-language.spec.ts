@@ -41,6 +41,7 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
   if (waiting) pages["case-waiting"] = `/sager/${waiting}`;
   if (decided) pages["case-decided"] = `/sager/${decided}`;
   if (role !== "caseworker") {
+    if (waiting) pages["withdraw-confirmation"] = `/sager/${waiting}/traek-tilbage`;
     pages["my-cases"] = "/mine-sager";
     pages["my-cases-filtered"] = "/mine-sager?status=decided";
   }

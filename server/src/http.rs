@@ -97,7 +97,11 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .route("/auth/callback", get(oidc::applicant_callback))
         .route("/auth/staff/callback", get(oidc::staff_callback))
         .route("/auth/logout", get(auth::logout).post(auth::logout))
-        .route("/virk", get(auth::virk_entry));
+        .route("/virk", get(auth::virk_entry))
+        .route(
+            "/handlinger/traek-tilbage",
+            axum::routing::post(crate::actions::withdraw),
+        );
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {
         routes = routes.route("/demo/login/{persona}", get(auth::demo_login));

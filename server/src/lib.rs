@@ -1,6 +1,7 @@
 //! The Sagsspor process: command line, HTTP wiring, demo data and the synthetic generator.
 //! A library as well as a binary so the tests can drive the router in-process.
 
+pub mod actions;
 pub mod auth;
 pub mod cli;
 pub mod demo;

@@ -696,3 +696,131 @@ async fn the_entry_from_virk_goes_through_login_to_the_case_or_mine_sager() {
         "the login decides the company, not the link"
     );
 }
+
+async fn withdraw(db: &Database, session: &str, reference: &str, version: i64) -> Answer {
+    let request = Request::post("/handlinger/traek-tilbage")
+        .header(header::COOKIE, session)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("origin", "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(format!(
+            "reference={reference}&version={version}"
+        )))
+        .unwrap();
+    send(db, RunMode::Demo, request).await
+}
+
+async fn reload(db: &Database, case: &Case) -> Case {
+    let mut conn = db.conn().await.unwrap();
+    Case::find(&mut conn, case.id).await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_applicant_withdraws_after_confirming_and_nobody_else_can() {
+    let (test_db, cases) = demo_db().await;
+    let open = cases
+        .iter()
+        .find(|c| c.state == "in_progress" && c.applicant_cvr.as_deref() == Some("12345678"))
+        .or_else(|| {
+            cases
+                .iter()
+                .find(|c| c.state == "registered" && c.applicant_cvr.is_some())
+        })
+        .unwrap();
+    let reference = open.reference.clone().unwrap();
+    let owner = login(&test_db.db, owner_of(open)).await;
+    let stranger = login(
+        &test_db.db,
+        if owner_of(open) == "virksomhed-b" {
+            "virksomhed-a"
+        } else {
+            "virksomhed-b"
+        },
+    )
+    .await;
+    let caseworker = login(
+        &test_db.db,
+        if open.authority_code == 851 {
+            "sagsbehandler-851"
+        } else {
+            "sagsbehandler-101"
+        },
+    )
+    .await;
+
+    // The folder offers it, and the confirmation page asks before anything changes.
+    let folder = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{reference}"),
+        &owner,
+    )
+    .await;
+    assert!(folder
+        .body
+        .contains(&format!("/sager/{reference}/traek-tilbage")));
+    let confirm = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{reference}/traek-tilbage"),
+        &owner,
+    )
+    .await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Ja, træk ansøgningen tilbage"));
+    assert_eq!(
+        reload(&test_db.db, open).await.state,
+        open.state,
+        "showing the page changes nothing"
+    );
+    let not_theirs = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{reference}/traek-tilbage"),
+        &stranger,
+    )
+    .await;
+    assert_eq!(not_theirs.status, StatusCode::NOT_FOUND);
+
+    // Another company and a caseworker cannot withdraw it, even with a forged post.
+    for session in [&stranger, &caseworker] {
+        let forged = withdraw(&test_db.db, session, &reference, open.version).await;
+        assert_eq!(forged.status, StatusCode::NOT_FOUND);
+    }
+    // A stale version is a conflict, not a silent change.
+    let stale = withdraw(&test_db.db, &owner, &reference, open.version - 1).await;
+    assert_eq!(
+        stale.headers[header::LOCATION],
+        format!("/sager/{reference}?besked=konflikt").as_str()
+    );
+    assert_eq!(reload(&test_db.db, open).await.state, open.state);
+
+    let done = withdraw(&test_db.db, &owner, &reference, open.version).await;
+    assert_eq!(
+        done.headers[header::LOCATION],
+        format!("/sager/{reference}?besked=trukket").as_str()
+    );
+    let after = reload(&test_db.db, open).await;
+    assert_eq!(
+        (after.state.as_str(), after.must_act.as_str()),
+        ("withdrawn", "nobody")
+    );
+    let page = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{reference}?besked=trukket"),
+        &owner,
+    )
+    .await;
+    assert!(page.body.contains("Ansøgningen er trukket tilbage."));
+    assert!(
+        page.body.contains("Ansøgningen er trukket tilbage")
+            && !page.body.contains("/traek-tilbage\"")
+    );
+    // Twice is refused by the state machine.
+    let again = withdraw(&test_db.db, &owner, &reference, after.version).await;
+    assert_eq!(
+        again.headers[header::LOCATION],
+        format!("/sager/{reference}?besked=umuligt").as_str()
+    );
+}

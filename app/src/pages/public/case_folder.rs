@@ -4,13 +4,14 @@
 use crate::app::current_path;
 use crate::app::use_locale;
 use crate::auth::{current_viewer, login_path};
-use crate::authorization::{may_view_case, RunMode, Viewer};
+use crate::authorization::{may_act_as_applicant, may_view_case, RunMode, Viewer};
 use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
 use crate::components::timeline::Timeline;
 use crate::db::users::User;
 use crate::domain::clock::ClockFigures;
+use crate::domain::lifecycle::{self, EventKind};
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -19,7 +20,7 @@ use crate::services::case_view::CaseFolder;
 use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// What the page found for the address.
 enum Found {
@@ -126,8 +127,22 @@ fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
         Locale::En => folder.case_type.name_en.clone(),
     };
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
+    let can_withdraw = may_act_as_applicant(&current_viewer(), case)
+        && lifecycle::apply(lifecycle, EventKind::Withdrawn).is_ok();
+    let notice = use_query_map()
+        .read_untracked()
+        .get("besked")
+        .and_then(|b| match b.as_str() {
+            "trukket" => Some(("alert alert-success", locale.t("withdraw.done"))),
+            "konflikt" => Some(("alert alert-warning", locale.t("withdraw.conflict"))),
+            "umuligt" => Some(("alert alert-warning", locale.t("withdraw.not_possible"))),
+            _ => None,
+        });
     view! {
         <PageTitle locale text=format!("{} — {}", reference, case.title) />
+        {notice.map(|(class, text)| view! {
+            <div class=class role="status"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
+        })}
         <p class="case-kicker">{folder.authority.name.clone()} " · " {case_type}</p>
         <h1>{case.title.clone()}</h1>
         <dl class="case-facts">
@@ -141,6 +156,12 @@ fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
         <ProgressSteps locale lifecycle />
         <ClockSection locale figures />
         <Timeline locale events=timeline />
+        {can_withdraw.then(|| view! {
+            <section class="case-section" aria-labelledby="withdraw-heading">
+                <h2 id="withdraw-heading" class="h4">{locale.t("withdraw.title")}</h2>
+                <p><a href=format!("/sager/{reference}/traek-tilbage")>{locale.t("withdraw.link")}</a></p>
+            </section>
+        })}
     }
 }
 
