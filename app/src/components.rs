@@ -1,5 +1,6 @@
 //! Reusable pieces of the pages.
 
+pub mod information_requests;
 pub mod page_frame;
 pub mod progress_steps;
 pub mod responsibility_bar;

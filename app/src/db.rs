@@ -7,6 +7,7 @@
 pub mod authorities;
 pub mod cases;
 pub mod events;
+pub mod requests;
 pub mod schema;
 pub mod sessions;
 pub mod users;

@@ -89,6 +89,9 @@ impl From<crate::services::case_events::RecordError> for AppError {
                 "esdh_number".into(),
                 "field.required".into(),
             )])),
+            E::MissingItems => {
+                AppError::Validation(BTreeMap::from([("items".into(), "field.required".into())]))
+            }
             E::MissingReason => {
                 AppError::Validation(BTreeMap::from([("reason".into(), "field.required".into())]))
             }

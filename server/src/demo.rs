@@ -5,7 +5,9 @@ use app::db::cases::{Case, NewCase};
 use app::db::{Conn, Database};
 use app::domain::lifecycle::EventKind;
 use app::in_transaction;
-use app::services::case_events::{record, Actor, ActorKind, EventRequest, RecordError};
+use app::services::case_events::{
+    information_received, record, request_information, Actor, ActorKind, EventRequest, RecordError,
+};
 use app::state::now_utc;
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -329,7 +331,36 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
                 }
                 _ => {}
             }
-            record(conn, case.id, None, &request).await?;
+            match kind {
+                Q => {
+                    let items = [
+                        (
+                            "Situationsplan med afstande til skel".to_string(),
+                            (at + TimeDelta::days(14)).date(),
+                        ),
+                        (
+                            "Facadetegning med højder".to_string(),
+                            (at + TimeDelta::days(21)).date(),
+                        ),
+                    ];
+                    let message = request.public_text.unwrap_or_default();
+                    request_information(conn, case.id, None, actor, message, &items, at).await?;
+                }
+                A => {
+                    information_received(
+                        conn,
+                        case.id,
+                        None,
+                        actor,
+                        Some("Tegningerne er uploadet."),
+                        at,
+                    )
+                    .await?;
+                }
+                _ => {
+                    record(conn, case.id, None, &request).await?;
+                }
+            }
         }
         Ok(())
     });

@@ -824,3 +824,23 @@ async fn the_applicant_withdraws_after_confirming_and_nobody_else_can() {
         format!("/sager/{reference}?besked=umuligt").as_str()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_folder_lists_what_the_authority_asked_for_item_by_item() {
+    let (test_db, cases) = demo_db().await;
+    let waiting = case_in_state(&cases, "awaiting_applicant");
+    let session = login(&test_db.db, owner_of(waiting)).await;
+    let page = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{}", waiting.reference.clone().unwrap()),
+        &session,
+    )
+    .await;
+    assert!(page.body.contains("Oplysninger, myndigheden har bedt om"));
+    assert!(
+        page.body.contains("Situationsplan med afstande til skel")
+            && page.body.contains("Facadetegning med højder")
+    );
+    assert!(page.body.contains("Mangler") && page.body.contains("Frist: "));
+}

@@ -503,3 +503,111 @@ both_backends!(
         assert!(store.load(&record.id).await.unwrap().is_none());
     }
 );
+
+both_backends!(
+    information_requests_are_written_with_their_event_and_closed_on_answer,
+    |db| async move {
+        use app::db::requests::InformationRequest;
+        use app::services::case_events::{information_received, request_information};
+        let case = submitted_case(&db, 101, at("2026-03-02", "09:00")).await;
+        let mut conn = db.conn().await.unwrap();
+        let items = vec![
+            (
+                "Situationsplan".to_string(),
+                NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+            ),
+            (
+                "Facadetegning".to_string(),
+                NaiveDate::from_ymd_opt(2026, 3, 27).unwrap(),
+            ),
+        ];
+        // Asking before the case is registered is refused, and leaves no request behind.
+        let early: Result<_, RecordError> = in_transaction!(conn, {
+            request_information(
+                &mut conn,
+                case.id,
+                None,
+                CASEWORKER,
+                "Vi mangler tegninger",
+                &items,
+                at("2026-03-02", "10:00"),
+            )
+            .await
+        });
+        assert!(matches!(early, Err(RecordError::Refused(_))));
+        assert!(InformationRequest::for_case(&mut conn, case.id)
+            .await
+            .unwrap()
+            .is_empty());
+
+        let mut register =
+            EventRequest::new(EventKind::Registered, CASEWORKER, at("2026-03-03", "09:00"));
+        register.esdh_number = Some("R-1");
+        act(&mut conn, case.id, register).await.unwrap();
+        let none: Result<_, RecordError> = in_transaction!(conn, {
+            request_information(
+                &mut conn,
+                case.id,
+                None,
+                CASEWORKER,
+                "Tom",
+                &[],
+                at("2026-03-04", "09:00"),
+            )
+            .await
+        });
+        assert!(matches!(none, Err(RecordError::MissingItems)));
+
+        let asked: Result<_, RecordError> = in_transaction!(conn, {
+            request_information(
+                &mut conn,
+                case.id,
+                None,
+                CASEWORKER,
+                "Vi mangler tegninger",
+                &items,
+                at("2026-03-04", "09:00"),
+            )
+            .await
+        });
+        let asked = asked.unwrap();
+        assert_eq!(asked.case.must_act, "applicant");
+        let requests = InformationRequest::for_case(&mut conn, case.id)
+            .await
+            .unwrap();
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].request.event_id, asked.event.id);
+        assert_eq!(
+            requests[0]
+                .items
+                .iter()
+                .map(|i| (i.description.as_str(), i.deadline, i.is_open()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("Situationsplan", items[0].1, true),
+                ("Facadetegning", items[1].1, true),
+            ]
+        );
+
+        let answered: Result<_, RecordError> = in_transaction!(conn, {
+            information_received(
+                &mut conn,
+                case.id,
+                None,
+                APPLICANT,
+                Some("Vedhæftet"),
+                at("2026-03-10", "09:00"),
+            )
+            .await
+        });
+        assert_eq!(answered.unwrap().case.must_act, "authority");
+        let requests = InformationRequest::for_case(&mut conn, case.id)
+            .await
+            .unwrap();
+        assert!(requests[0].request.closed_at.is_some());
+        assert!(requests[0]
+            .items
+            .iter()
+            .all(|i| i.status == "answered" && i.answer_comment.as_deref() == Some("Vedhæftet")));
+    }
+);

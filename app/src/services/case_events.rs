@@ -3,6 +3,7 @@
 
 use crate::db::cases::{Case, CaseStateChange};
 use crate::db::events::{CaseEvent, NewCaseEvent};
+use crate::db::requests::InformationRequest;
 use crate::db::{is_unique_violation, Conn, DbError};
 use crate::domain::clock::{self, ClockInput};
 use crate::domain::lifecycle::{self, EventKind, TransitionError};
@@ -92,6 +93,8 @@ pub enum RecordError {
     MissingEsdhNumber,
     #[error("a reason is required")]
     MissingReason,
+    #[error("a request for information needs at least one item")]
+    MissingItems,
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -223,6 +226,44 @@ pub async fn record(
         .await?
         .ok_or(RecordError::NotFound)?;
     Ok(Recorded { case, event })
+}
+
+/// Asks the applicant for information: the event, and the request with its items (each with its
+/// own deadline), in the caller's transaction. The covering message is the event's public text.
+pub async fn request_information(
+    conn: &mut Conn,
+    case_id: i64,
+    read_version: Option<i64>,
+    actor: Actor<'_>,
+    message: &str,
+    items: &[(String, chrono::NaiveDate)],
+    at: NaiveDateTime,
+) -> Result<Recorded, RecordError> {
+    if items.is_empty() || items.iter().any(|(text, _)| text.trim().is_empty()) {
+        return Err(RecordError::MissingItems);
+    }
+    let mut request = EventRequest::new(EventKind::InformationRequested, actor, at);
+    request.public_text = Some(message);
+    let recorded = record(conn, case_id, read_version, &request).await?;
+    InformationRequest::create(conn, case_id, recorded.event.id, message, items, at).await?;
+    Ok(recorded)
+}
+
+/// The requested information arrived: every open item is answered, the requests close and the
+/// case returns to the authority, in the caller's transaction.
+pub async fn information_received(
+    conn: &mut Conn,
+    case_id: i64,
+    read_version: Option<i64>,
+    actor: Actor<'_>,
+    comment: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<Recorded, RecordError> {
+    let mut request = EventRequest::new(EventKind::InformationReceived, actor, at);
+    request.public_text = comment;
+    let recorded = record(conn, case_id, read_version, &request).await?;
+    InformationRequest::answer_all_open(conn, case_id, comment, at).await?;
+    Ok(recorded)
 }
 
 /// Allocates the next reference of an authority for the Danish year of `at`.

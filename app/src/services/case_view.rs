@@ -3,6 +3,7 @@
 use crate::db::authorities::{Authority, CaseType, ServiceGoal};
 use crate::db::cases::Case;
 use crate::db::events::CaseEvent;
+use crate::db::requests::{InformationRequest, RequestWithItems};
 use crate::db::{Conn, DbError};
 use crate::domain::clock::{self, ClockFigures, ClockInput};
 use crate::domain::reference::CaseReference;
@@ -18,6 +19,8 @@ pub struct CaseFolder {
     pub goal: Option<ServiceGoal>,
     pub history: Vec<CaseEvent>,
     pub figures: ClockFigures,
+    /// Requests for information, newest first.
+    pub requests: Vec<RequestWithItems>,
 }
 
 impl CaseFolder {
@@ -51,6 +54,7 @@ impl CaseFolder {
             None => None,
         };
         let history = CaseEvent::for_case(conn, case.id).await?;
+        let requests = InformationRequest::for_case(conn, case.id).await?;
         let estimate = if case.declared_complete {
             None
         } else {
@@ -73,6 +77,7 @@ impl CaseFolder {
             goal,
             history,
             figures,
+            requests,
         })
     }
 

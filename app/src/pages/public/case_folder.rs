@@ -5,6 +5,7 @@ use crate::app::current_path;
 use crate::app::use_locale;
 use crate::auth::{current_viewer, login_path};
 use crate::authorization::{may_act_as_applicant, may_view_case, RunMode, Viewer};
+use crate::components::information_requests::InformationRequests;
 use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
@@ -155,6 +156,7 @@ fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
         <p class="must-act">{texts::must_act_sentence(locale, case.must_act_party())}</p>
         <ProgressSteps locale lifecycle />
         <ClockSection locale figures />
+        <InformationRequests locale requests=folder.requests.clone() />
         <Timeline locale events=timeline />
         {can_withdraw.then(|| view! {
             <section class="case-section" aria-labelledby="withdraw-heading">
