@@ -3,7 +3,11 @@
 use crate::authorization::RunMode;
 use crate::components::page_frame::{DemoBanner, SiteFooter, SiteHeader};
 use crate::i18n::Locale;
+use crate::pages::applicant::application::{
+    ApplicationDetailsPage, ApplicationReviewPage, NewApplicationPage,
+};
 use crate::pages::applicant::my_cases::MyCasesPage;
+use crate::pages::applicant::receipt::ReceiptPage;
 use crate::pages::applicant::withdraw::WithdrawPage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
@@ -140,6 +144,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sager/:reference/traek-tilbage") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/tilgaengelighedserklaering") view=AccessibilityPage />
                     <Route path=path!("/mine-sager") view=MyCasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/ansoegning/ny") view=NewApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("/ansoegning/:id") view=ApplicationDetailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ansoegning/:id/gennemse") view=ApplicationReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/sager/:reference/kvittering") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
                 </Routes>
             </main>

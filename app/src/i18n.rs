@@ -108,6 +108,17 @@ impl Locale {
         }
     }
 
+    /// The text of a key built at run time (e.g. a field's label key); a missing key shows itself.
+    pub fn t_owned(self, key: &str) -> String {
+        match self.catalogue().get(key) {
+            Some(text) => text.clone(),
+            None => {
+                tracing::warn!(key, locale = self.code(), "missing translation");
+                key.to_string()
+            }
+        }
+    }
+
     /// The text of a key with `{name}` placeholders filled in.
     pub fn tf(self, key: &'static str, args: &[(&str, &dyn Display)]) -> String {
         let mut text = self.t(key).to_string();

@@ -17,6 +17,7 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod pages;

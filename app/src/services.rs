@@ -1,4 +1,5 @@
 //! Services: storage and domain combined into the operations the pages and the API call.
 
+pub mod applications;
 pub mod case_events;
 pub mod case_view;

@@ -101,6 +101,18 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .route(
             "/handlinger/traek-tilbage",
             axum::routing::post(crate::actions::withdraw),
+        )
+        .route(
+            "/handlinger/ansoegning/ny",
+            axum::routing::post(crate::applications::start),
+        )
+        .route(
+            "/handlinger/ansoegning/{id}",
+            axum::routing::post(crate::applications::save),
+        )
+        .route(
+            "/handlinger/ansoegning/{id}/send",
+            axum::routing::post(crate::applications::submit),
         );
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {

@@ -2,6 +2,7 @@
 //! A library as well as a binary so the tests can drive the router in-process.
 
 pub mod actions;
+pub mod applications;
 pub mod auth;
 pub mod cli;
 pub mod demo;

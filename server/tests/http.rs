@@ -844,3 +844,162 @@ async fn the_folder_lists_what_the_authority_asked_for_item_by_item() {
     );
     assert!(page.body.contains("Mangler") && page.body.contains("Frist: "));
 }
+
+async fn post_form(db: &Database, session: &str, uri: &str, body: &str) -> Answer {
+    let request = Request::post(uri)
+        .header(header::COOKIE, session)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("origin", "http://127.0.0.1:3000")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    send(db, RunMode::Demo, request).await
+}
+
+fn location(answer: &Answer) -> String {
+    answer.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_business_applies_step_by_step_and_gets_a_reference() {
+    let (test_db, _) = demo_db().await;
+    let db = &test_db.db;
+    let anders = login(db, "virksomhed-a").await;
+    let colleague = login(db, "virksomhed-a2").await;
+    let stranger = login(db, "virksomhed-b").await;
+
+    let choose = get_as(db, RunMode::Demo, "/ansoegning/ny", &anders).await;
+    assert_eq!(choose.status, StatusCode::OK);
+    assert!(
+        choose.body.contains("Aalborg (851)") && choose.body.contains("byg_garage_carport_udhus")
+    );
+    // Nothing chosen: back with the error next to each field.
+    let nothing = post_form(db, &anders, "/handlinger/ansoegning/ny", "myndighed=&type=").await;
+    assert!(location(&nothing).starts_with("/ansoegning/ny?fejl=1"));
+    let again = get_as(db, RunMode::Demo, &location(&nothing), &anders).await;
+    assert!(
+        again.body.contains("Der er en fejl i formularen")
+            && again.body.contains("href=\"#myndighed\"")
+    );
+
+    let started = post_form(
+        db,
+        &anders,
+        "/handlinger/ansoegning/ny",
+        "myndighed=851&type=byg_garage_carport_udhus",
+    )
+    .await;
+    let details_path = location(&started);
+    let id: i64 = details_path
+        .trim_start_matches("/ansoegning/")
+        .parse()
+        .unwrap();
+
+    // Half filled in and a word where a number belongs: saved as typed, errors shown beside the fields.
+    let half = post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{id}"),
+        "title=Carport&built_area_m2=tolv&handling=videre",
+    )
+    .await;
+    assert_eq!(location(&half), format!("/ansoegning/{id}?fejl=1"));
+    let shown = get_as(db, RunMode::Demo, &location(&half), &anders).await;
+    assert!(
+        shown.body.contains("value=\"tolv\"") && shown.body.contains("value=\"Carport\""),
+        "nothing typed is lost"
+    );
+    assert!(shown.body.contains("Skriv et tal, fx 12,5.") && shown.body.contains("Udfyld feltet."));
+    assert!(
+        shown.body.contains("href=\"#built_area_m2\""),
+        "the summary links to the field"
+    );
+
+    // Strangers cannot see or touch the draft; the colleague finds it in Mine sager.
+    assert_eq!(
+        get_as(db, RunMode::Demo, &details_path, &stranger)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post_form(
+            db,
+            &stranger,
+            &format!("/handlinger/ansoegning/{id}/send"),
+            ""
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let shared = get_as(db, RunMode::Demo, "/mine-sager", &colleague).await;
+    assert!(shared.body.contains(&format!("/ansoegning/{id}")));
+
+    // Sending an incomplete draft goes back to the details.
+    let early = post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{id}/send"),
+        "",
+    )
+    .await;
+    assert_eq!(location(&early), format!("/ansoegning/{id}?fejl=1"));
+
+    let complete = "title=Carport+ved+huset&property_address=Engvej+1%2C+9000+Aalborg&cadastral_number=12a\
+        &description=En+%C3%A5ben+carport+p%C3%A5+30+m2+ved+gavlen.&built_area_m2=30%2C5&height_m=2.8&building_use=bolig&handling=videre";
+    let onward = post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{id}"),
+        complete,
+    )
+    .await;
+    assert_eq!(location(&onward), format!("/ansoegning/{id}/gennemse"));
+    let review = get_as(db, RunMode::Demo, &location(&onward), &anders).await;
+    assert!(
+        review.body.contains("Carport ved huset")
+            && review.body.contains("30,5 m²")
+            && review.body.contains("Bolig")
+    );
+
+    let sent = post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{id}/send"),
+        "",
+    )
+    .await;
+    let receipt_path = location(&sent);
+    let reference = receipt_path
+        .trim_start_matches("/sager/")
+        .trim_end_matches("/kvittering")
+        .to_string();
+    assert!(reference.starts_with("851-"), "{reference}");
+    app::domain::reference::CaseReference::parse(&reference).unwrap();
+    let receipt = get_as(db, RunMode::Demo, &receipt_path, &anders).await;
+    assert!(receipt.body.contains("Ansøgningen er sendt") && receipt.body.contains(&reference));
+    assert_eq!(
+        get_as(db, RunMode::Demo, &receipt_path, &stranger)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let folder = get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sager/{reference}"),
+        &colleague,
+    )
+    .await;
+    assert!(folder.body.contains("Modtaget") && folder.body.contains("Carport ved huset"));
+    // A sent application is no longer a draft anyone can edit.
+    assert_eq!(
+        get_as(db, RunMode::Demo, &details_path, &anders)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

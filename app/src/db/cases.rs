@@ -110,6 +110,19 @@ pub struct BulkCase<'a> {
     pub version: i64,
 }
 
+/// What the applicant typed into a draft.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = cases)]
+pub struct DraftUpdate<'a> {
+    pub title: &'a str,
+    pub property_address: &'a str,
+    pub cadastral_number: &'a str,
+    pub description: &'a str,
+    pub form_data: &'a str,
+    pub service_goal_category: Option<&'a str>,
+    pub updated_at: NaiveDateTime,
+}
+
 /// The columns an event changes on its case, written together with the event.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = cases)]
@@ -137,6 +150,49 @@ impl Case {
             .returning(Case::as_returning())
             .get_result(c)
             .await)
+    }
+
+    /// Stores what the applicant typed into a draft (only while it is a draft).
+    pub async fn update_draft(
+        conn: &mut Conn,
+        id: i64,
+        draft: &DraftUpdate<'_>,
+    ) -> QueryResult<bool> {
+        let updated = dispatch!(conn, |c| diesel::update(
+            cases::table
+                .filter(cases::id.eq(id))
+                .filter(cases::state.eq("draft"))
+        )
+        .set(draft)
+        .execute(c)
+        .await)?;
+        Ok(updated == 1)
+    }
+
+    /// The drafts of a citizen or a business, newest first.
+    pub async fn drafts_of(
+        conn: &mut Conn,
+        applicant: &ApplicantFilter<'_>,
+    ) -> QueryResult<Vec<Case>> {
+        dispatch!(conn, |c| {
+            let mut query = cases::table
+                .select(Case::as_select())
+                .filter(cases::state.eq("draft"))
+                .into_boxed();
+            query = match applicant {
+                ApplicantFilter::Citizen(subject) => query
+                    .filter(cases::applicant_kind.eq("person"))
+                    .filter(cases::applicant_subject.eq(subject.to_string())),
+                ApplicantFilter::Business(cvr) => {
+                    query.filter(cases::applicant_cvr.eq(cvr.to_string()))
+                }
+            };
+            query
+                .order(cases::updated_at.desc())
+                .limit(100)
+                .load(c)
+                .await
+        })
     }
 
     /// Inserts fully formed rows (the synthetic data generator): one multi-row statement on

@@ -1,4 +1,6 @@
 //! Pages of logged-in applicants: citizens and business users.
 
+pub mod application;
 pub mod my_cases;
+pub mod receipt;
 pub mod withdraw;

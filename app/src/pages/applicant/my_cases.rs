@@ -40,6 +40,7 @@ enum Overview {
     Cases {
         rows: Vec<Row>,
         authorities: Vec<(i32, String)>,
+        drafts: Vec<(i64, String)>,
     },
 }
 
@@ -62,6 +63,7 @@ async fn load(
     };
     let mut conn = state.db.conn().await?;
     let all = Case::for_applicant(&mut conn, &filter, None, None, LIMIT).await?;
+    let drafts = Case::drafts_of(&mut conn, &filter).await?;
     let authority_names: HashMap<i32, String> = Authority::all(&mut conn)
         .await?
         .into_iter()
@@ -127,7 +129,32 @@ async fn load(
             }
         })
         .collect();
-    Ok(Overview::Cases { rows, authorities })
+    let drafts = drafts
+        .into_iter()
+        .map(|d| {
+            let name = type_names
+                .get(&d.case_type_code)
+                .map(|t| {
+                    if locale == Locale::En {
+                        t.name_en.clone()
+                    } else {
+                        t.name_da.clone()
+                    }
+                })
+                .unwrap_or_default();
+            let title = if d.title.trim().is_empty() {
+                locale.t("application.untitled").to_string()
+            } else {
+                d.title.clone()
+            };
+            (d.id, format!("{title} — {name}"))
+        })
+        .collect();
+    Ok(Overview::Cases {
+        rows,
+        authorities,
+        drafts,
+    })
 }
 
 /// The *Mine sager* page.
@@ -169,9 +196,23 @@ pub fn MyCasesPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match overview.await {
-                    Ok(Overview::Cases { rows, authorities }) => {
+                    Ok(Overview::Cases { rows, authorities, drafts }) => {
+                        let drafts_view = (!drafts.is_empty()).then(|| {
+                            let items = drafts
+                                .into_iter()
+                                .map(|(id, label)| view! { <li><a href=format!("/ansoegning/{id}")>{label}</a></li> })
+                                .collect_view();
+                            view! {
+                                <section class="case-section" aria-labelledby="drafts-heading">
+                                    <h2 id="drafts-heading" class="h3">{locale.t("application.drafts")}</h2>
+                                    <ul data-testid="drafts">{items}</ul>
+                                </section>
+                            }
+                        });
                         view! {
                             <p class="font-lead">{intro}</p>
+                            <p><a class="button button-primary" href="/ansoegning/ny">{locale.t("application.new_link")}</a></p>
+                            {drafts_view}
                             <Filters locale authorities state_filter authority_filter />
                             <CaseTable locale rows />
                         }

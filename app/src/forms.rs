@@ -1,0 +1,3 @@
+//! Form definitions and their validation, kept apart from pages so they can be tested alone.
+
+pub mod application;

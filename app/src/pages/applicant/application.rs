@@ -1,0 +1,364 @@
+//! The application flow: choose authority and type (`/ansoegning/ny`), fill in the details
+//! (`/ansoegning/{id}`), review and send (`/ansoegning/{id}/gennemse`). Every step is a plain
+//! form; what was typed is saved in the draft, so nothing is lost when a form comes back.
+
+use crate::app::{current_path, use_locale};
+use crate::auth::{current_user, login_path, SessionUser};
+use crate::authorization::RunMode;
+use crate::components::application_steps::ApplicationSteps;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::page_frame::PageTitle;
+use crate::db::authorities::{Authority, CaseType};
+use crate::db::cases::Case;
+use crate::error::AppError;
+use crate::forms::application::{validate, FieldKind, FieldSpec};
+use crate::i18n::Locale;
+use crate::pages::public::not_found::{redirect_to, NotFoundPage};
+use crate::services::applications::{fields_of, form_values, may_edit_draft};
+use crate::state::AppState;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::BTreeMap;
+
+/// Sends a visitor who is not a logged-in applicant to log in; returns the user otherwise.
+fn applicant_or_login(state: &AppState) -> Option<SessionUser> {
+    match current_user() {
+        Some(user) if user.viewer.is_applicant() => Some(user),
+        Some(_) => None,
+        None => {
+            redirect_to(&login_path(state.mode == RunMode::Demo, &current_path()));
+            None
+        }
+    }
+}
+
+fn type_name(locale: Locale, case_type: &CaseType) -> String {
+    match locale {
+        Locale::Da => case_type.name_da.clone(),
+        Locale::En => case_type.name_en.clone(),
+    }
+}
+
+/// Step 1: authority and application type.
+#[component]
+pub fn NewApplicationPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map().read_untracked();
+    let chosen_authority = query.get("myndighed").unwrap_or_default();
+    let chosen_type = query.get("type").unwrap_or_default();
+    let show_errors = query.get("fejl").is_some();
+    let state = AppState::from_context();
+    let load = async move {
+        let state = state?;
+        if applicant_or_login(&state).is_none() {
+            return Ok(None);
+        }
+        let mut conn = state.db.conn().await?;
+        Ok::<_, AppError>(Some((
+            Authority::all(&mut conn).await?,
+            CaseType::all(&mut conn).await?,
+        )))
+    };
+    view! {
+        <PageTitle locale text=locale.t("application.title").to_string() />
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let Ok(Some((authorities, types))) = load.await else { return ().into_any() };
+                let authority_ok = authorities.iter().any(|a| a.code.to_string() == chosen_authority);
+                let type_ok = types.iter().any(|t| t.code == chosen_type);
+                let mut errors = Vec::new();
+                if show_errors && !authority_ok {
+                    errors.push(("myndighed".to_string(), locale.t("field.choice").to_string()));
+                }
+                if show_errors && !type_ok {
+                    errors.push(("type".to_string(), locale.t("field.choice").to_string()));
+                }
+                let authority_error = errors.iter().find(|(f, _)| f == "myndighed").map(|(_, m)| m.clone());
+                let type_error = errors.iter().find(|(f, _)| f == "type").map(|(_, m)| m.clone());
+                let authority_options = authorities
+                    .into_iter()
+                    .map(|a| {
+                        let code = a.code.to_string();
+                        let selected = code == chosen_authority;
+                        view! { <option value=code selected=selected>{format!("{} ({})", a.name, a.code)}</option> }
+                    })
+                    .collect_view();
+                let groups = ["building", "environment"]
+                    .into_iter()
+                    .map(|domain| {
+                        let options = types
+                            .iter()
+                            .filter(|t| t.domain == domain)
+                            .map(|t| {
+                                let selected = t.code == chosen_type;
+                                view! { <option value=t.code.clone() selected=selected>{type_name(locale, t)}</option> }
+                            })
+                            .collect_view();
+                        let label = if domain == "building" { locale.t("application.domain.building") } else { locale.t("application.domain.environment") };
+                        view! { <optgroup label=label>{options}</optgroup> }
+                    })
+                    .collect_view();
+                view! {
+                    <ErrorSummary locale errors />
+                    <h1>{locale.t("application.title")}</h1>
+                    <ApplicationSteps locale current=1 />
+                    <form method="post" action="/handlinger/ansoegning/ny" novalidate>
+                        <FieldFrame locale id="myndighed".to_string() label=locale.t("application.authority").to_string() hint=Some(locale.t("application.authority_hint").to_string()) error=authority_error.clone()>
+                            <select class="form-select" id="myndighed" name="myndighed" aria-describedby="myndighed-hint" aria-invalid=authority_error.is_some().to_string()>
+                                <option value="">{locale.t("application.choose_prompt")}</option>
+                                {authority_options}
+                            </select>
+                        </FieldFrame>
+                        <FieldFrame locale id="type".to_string() label=locale.t("application.type").to_string() hint=Some(locale.t("application.type_hint").to_string()) error=type_error.clone()>
+                            <select class="form-select" id="type" name="type" aria-describedby="type-hint" aria-invalid=type_error.is_some().to_string()>
+                                <option value="">{locale.t("application.choose_prompt")}</option>
+                                {groups}
+                            </select>
+                        </FieldFrame>
+                        <button type="submit" class="button button-primary">{locale.t("application.start")}</button>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// A form group: label, hint, the error next to the field, and the field itself.
+#[component]
+fn FieldFrame(
+    locale: Locale,
+    id: String,
+    label: String,
+    hint: Option<String>,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let class = if error.is_some() {
+        "form-group form-error"
+    } else {
+        "form-group"
+    };
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class=class>
+            <label class="form-label" for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <span class="form-hint" id=hint_id.clone()>{h}</span> })}
+            {error.map(|message| view! {
+                <span class="form-error-message" id=error_id.clone()>
+                    <span class="sr-only">{locale.t("error.prefix")} " "</span>
+                    {message}
+                </span>
+            })}
+            {children()}
+        </div>
+    }
+}
+
+/// What the draft pages need.
+struct DraftView {
+    case: Case,
+    case_type: CaseType,
+    authority: String,
+    fields: Vec<FieldSpec>,
+    values: BTreeMap<String, String>,
+}
+
+async fn load_draft(
+    state: Result<AppState, AppError>,
+    raw_id: String,
+) -> Result<Option<DraftView>, AppError> {
+    let state = state?;
+    let Some(user) = applicant_or_login(&state) else {
+        return Ok(None);
+    };
+    let id: i64 = raw_id.parse().map_err(|_| AppError::NotFound)?;
+    let mut conn = state.db.conn().await?;
+    let case = Case::find(&mut conn, id)
+        .await?
+        .filter(|c| may_edit_draft(&user.viewer, c))
+        .ok_or(AppError::NotFound)?;
+    let case_type = CaseType::find(&mut conn, &case.case_type_code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let authority = Authority::find(&mut conn, case.authority_code)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let fields = fields_of(&case_type);
+    let values = form_values(&case);
+    Ok(Some(DraftView {
+        case,
+        case_type,
+        authority,
+        fields,
+        values,
+    }))
+}
+
+/// One input, by its kind.
+fn field_input(
+    locale: Locale,
+    spec: FieldSpec,
+    value: String,
+    described_by: String,
+    invalid: bool,
+) -> AnyView {
+    let name = spec.name;
+    match spec.kind {
+        FieldKind::Text => view! {
+            <input class="form-input" type="text" id=name name=name value=value aria-describedby=described_by aria-invalid=invalid.to_string() />
+        }
+        .into_any(),
+        FieldKind::LongText => view! {
+            <textarea class="form-input" id=name name=name rows="5" aria-describedby=described_by aria-invalid=invalid.to_string()>{value}</textarea>
+        }
+        .into_any(),
+        FieldKind::Number { unit } => view! {
+            <div class="form-input-wrapper form-input-wrapper--suffix">
+                <input class="form-input" type="text" inputmode="decimal" id=name name=name value=value aria-describedby=described_by aria-invalid=invalid.to_string() />
+                <div class="form-input-suffix" aria-hidden="true">{unit}</div>
+            </div>
+        }
+        .into_any(),
+        FieldKind::Choice { options } => {
+            let options = options
+                .iter()
+                .map(|option| {
+                    let selected = *option == value;
+                    view! { <option value=*option selected=selected>{locale.t_owned(&format!("application.use.{option}"))}</option> }
+                })
+                .collect_view();
+            view! {
+                <select class="form-select" id=name name=name aria-describedby=described_by aria-invalid=invalid.to_string()>
+                    <option value="">{locale.t("application.choose_prompt")}</option>
+                    {options}
+                </select>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Step 2: the details.
+#[component]
+pub fn ApplicationDetailsPage() -> impl IntoView {
+    let locale = use_locale();
+    let raw_id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    let query = use_query_map().read_untracked();
+    let show_errors = query.get("fejl").is_some();
+    let saved = query.get("gemt").is_some();
+    let draft = load_draft(AppState::from_context(), raw_id);
+    view! {
+        <PageTitle locale text=locale.t("application.title").to_string() />
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let draft = match draft.await {
+                    Ok(Some(draft)) => draft,
+                    Ok(None) => return ().into_any(),
+                    Err(_) => return view! { <NotFoundPage /> }.into_any(),
+                };
+                let errors = if show_errors { validate(&draft.fields, &draft.values) } else { BTreeMap::new() };
+                let summary: Vec<(String, String)> = draft
+                    .fields
+                    .iter()
+                    .filter_map(|f| errors.get(f.name).map(|key| (f.name.to_string(), format!("{}: {}", locale.t_owned(&f.label_key()), locale.t_owned(key)))))
+                    .collect();
+                let id = draft.case.id;
+                let inputs = draft
+                    .fields
+                    .iter()
+                    .map(|spec| {
+                        let error = errors.get(spec.name).map(|key| locale.t_owned(key));
+                        let described_by = if error.is_some() { format!("{}-error", spec.name) } else { String::new() };
+                        let value = draft.values.get(spec.name).cloned().unwrap_or_default();
+                        let input = field_input(locale, *spec, value, described_by, error.is_some());
+                        view! {
+                            <FieldFrame locale id=spec.name.to_string() label=locale.t_owned(&spec.label_key()) hint=None error>
+                                {input}
+                            </FieldFrame>
+                        }
+                    })
+                    .collect_view();
+                let intro = locale.tf(
+                    "application.details_intro",
+                    &[("authority", &draft.authority), ("type", &type_name(locale, &draft.case_type))],
+                );
+                view! {
+                    <ErrorSummary locale errors=summary />
+                    {saved.then(|| view! {
+                        <div class="alert alert-success" role="status"><div class="alert-body"><p class="alert-text">{locale.t("application.saved")}</p></div></div>
+                    })}
+                    <h1>{locale.t("application.title")}</h1>
+                    <ApplicationSteps locale current=2 />
+                    <p class="font-lead">{intro}</p>
+                    <form method="post" action=format!("/handlinger/ansoegning/{id}") novalidate>
+                        {inputs}
+                        <div class="button-row">
+                            <button type="submit" name="handling" value="videre" class="button button-primary">{locale.t("application.to_review")}</button>
+                            " "
+                            <button type="submit" name="handling" value="gem" class="button button-secondary">{locale.t("application.save")}</button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Step 3: review and send.
+#[component]
+pub fn ApplicationReviewPage() -> impl IntoView {
+    let locale = use_locale();
+    let raw_id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    let draft = load_draft(AppState::from_context(), raw_id);
+    view! {
+        <PageTitle locale text=locale.t("application.step_review").to_string() />
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let draft = match draft.await {
+                    Ok(Some(draft)) => draft,
+                    Ok(None) => return ().into_any(),
+                    Err(_) => return view! { <NotFoundPage /> }.into_any(),
+                };
+                let id = draft.case.id;
+                let rows = draft
+                    .fields
+                    .iter()
+                    .map(|spec| {
+                        let value = draft.values.get(spec.name).cloned().unwrap_or_default();
+                        let shown = match spec.kind {
+                            FieldKind::Choice { .. } if !value.is_empty() => locale.t_owned(&format!("application.use.{value}")),
+                            FieldKind::Number { unit } if !value.is_empty() => format!("{value} {unit}"),
+                            _ => value,
+                        };
+                        view! { <div><dt>{locale.t_owned(&spec.label_key())}</dt><dd>{shown}</dd></div> }
+                    })
+                    .collect_view();
+                view! {
+                    <h1>{locale.t("application.step_review")}</h1>
+                    <ApplicationSteps locale current=3 />
+                    <p class="font-lead">{locale.t("application.review_intro")}</p>
+                    <dl class="review-list">
+                        <div><dt>{locale.t("application.authority")}</dt><dd>{draft.authority.clone()}</dd></div>
+                        <div><dt>{locale.t("application.type")}</dt><dd>{type_name(locale, &draft.case_type)}</dd></div>
+                        {rows}
+                    </dl>
+                    <p><a href=format!("/ansoegning/{id}")>{locale.t("application.edit")}</a></p>
+                    <form method="post" action=format!("/handlinger/ansoegning/{id}/send")>
+                        <button type="submit" class="button button-primary">{locale.t("application.submit")}</button>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
