@@ -41,6 +41,17 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
   if (waiting) pages["case-waiting"] = `/sager/${waiting}`;
   if (decided) pages["case-decided"] = `/sager/${decided}`;
   if (role !== "caseworker") {
+    pages["apply-choose"] = "/ansoegning/ny";
+    pages["apply-choose-errors"] = "/ansoegning/ny?fejl=1";
+    // A draft to look at: start one through the form.
+    await page.goto("/ansoegning/ny");
+    await page.locator("#myndighed").selectOption("851");
+    await page.locator("#type").selectOption("byg_garage_carport_udhus");
+    await page.locator('form[action="/handlinger/ansoegning/ny"] button[type="submit"]').click();
+    const draft = new URL(page.url()).pathname;
+    pages["apply-details"] = draft;
+    pages["apply-details-errors"] = `${draft}?fejl=1`;
+    pages["apply-review"] = `${draft}/gennemse`;
     if (waiting) pages["withdraw-confirmation"] = `/sager/${waiting}/traek-tilbage`;
     pages["my-cases"] = "/mine-sager";
     pages["my-cases-filtered"] = "/mine-sager?status=decided";
