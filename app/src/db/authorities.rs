@@ -27,6 +27,14 @@ pub struct CaseType {
 }
 
 impl CaseType {
+    /// The type's name in the chosen language.
+    pub fn name(&self, locale: crate::i18n::Locale) -> String {
+        match locale {
+            crate::i18n::Locale::Da => self.name_da.clone(),
+            crate::i18n::Locale::En => self.name_en.clone(),
+        }
+    }
+
     /// The service-goal categories a case of this type may be counted under (empty: none).
     pub fn goal_category_list(&self) -> Vec<&str> {
         self.goal_categories

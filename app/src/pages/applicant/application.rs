@@ -32,13 +32,6 @@ fn applicant_or_login(state: &AppState) -> Option<SessionUser> {
     }
 }
 
-fn type_name(locale: Locale, case_type: &CaseType) -> String {
-    match locale {
-        Locale::Da => case_type.name_da.clone(),
-        Locale::En => case_type.name_en.clone(),
-    }
-}
-
 /// Step 1: authority and application type.
 #[component]
 pub fn NewApplicationPage() -> impl IntoView {
@@ -91,7 +84,7 @@ pub fn NewApplicationPage() -> impl IntoView {
                             .filter(|t| t.domain == domain)
                             .map(|t| {
                                 let selected = t.code == chosen_type;
-                                view! { <option value=t.code.clone() selected=selected>{type_name(locale, t)}</option> }
+                                view! { <option value=t.code.clone() selected=selected>{t.name(locale)}</option> }
                             })
                             .collect_view();
                         let label = if domain == "building" { locale.t("application.domain.building") } else { locale.t("application.domain.environment") };
@@ -286,7 +279,7 @@ pub fn ApplicationDetailsPage() -> impl IntoView {
                     .collect_view();
                 let intro = locale.tf(
                     "application.details_intro",
-                    &[("authority", &draft.authority), ("type", &type_name(locale, &draft.case_type))],
+                    &[("authority", &draft.authority), ("type", &draft.case_type.name(locale))],
                 );
                 view! {
                     <ErrorSummary locale errors=summary />
@@ -349,7 +342,7 @@ pub fn ApplicationReviewPage() -> impl IntoView {
                     <p class="font-lead">{locale.t("application.review_intro")}</p>
                     <dl class="review-list">
                         <div><dt>{locale.t("application.authority")}</dt><dd>{draft.authority.clone()}</dd></div>
-                        <div><dt>{locale.t("application.type")}</dt><dd>{type_name(locale, &draft.case_type)}</dd></div>
+                        <div><dt>{locale.t("application.type")}</dt><dd>{draft.case_type.name(locale)}</dd></div>
                         {rows}
                     </dl>
                     <p><a href=format!("/ansoegning/{id}")>{locale.t("application.edit")}</a></p>

@@ -103,13 +103,7 @@ async fn load(
         .map(|case| {
             let type_name = type_names
                 .get(&case.case_type_code)
-                .map(|t| {
-                    if locale == Locale::En {
-                        t.name_en.clone()
-                    } else {
-                        t.name_da.clone()
-                    }
-                })
+                .map(|t| t.name(locale))
                 .unwrap_or_default();
             let open = case.case_state().is_open();
             Row {
@@ -134,13 +128,7 @@ async fn load(
         .map(|d| {
             let name = type_names
                 .get(&d.case_type_code)
-                .map(|t| {
-                    if locale == Locale::En {
-                        t.name_en.clone()
-                    } else {
-                        t.name_da.clone()
-                    }
-                })
+                .map(|t| t.name(locale))
                 .unwrap_or_default();
             let title = if d.title.trim().is_empty() {
                 locale.t("application.untitled").to_string()

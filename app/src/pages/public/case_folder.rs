@@ -123,10 +123,7 @@ fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
     let lifecycle = case.lifecycle();
     let reference = case.reference.clone().unwrap_or_default();
     let figures = folder.figures.clone();
-    let case_type = match locale {
-        Locale::Da => folder.case_type.name_da.clone(),
-        Locale::En => folder.case_type.name_en.clone(),
-    };
+    let case_type = folder.case_type.name(locale);
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
     let can_withdraw = may_act_as_applicant(&current_viewer(), case)
         && lifecycle::apply(lifecycle, EventKind::Withdrawn).is_ok();
