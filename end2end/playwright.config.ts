@@ -64,6 +64,8 @@ export default defineConfig({
       stdout: "pipe",
       env: {
         SAGSSPOR_LISTEN: `127.0.0.1:${port}`,
+        // Warnings and errors only: the request log of a whole suite would drown CI's output.
+        RUST_LOG: "warn",
         SAGSSPOR_PUBLIC_URL: sagsspor,
         SAGSSPOR_DATA_DIR: dataDir,
         DATABASE_URL: "",
