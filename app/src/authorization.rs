@@ -1,6 +1,7 @@
 //! The one authorization policy: every page, server function and download asks it.
 
 use crate::db::cases::Case;
+use crate::db::documents::Document;
 use serde::{Deserialize, Serialize};
 
 /// How the process runs: the demo has a persona login and made-up data; `serve` has neither.
@@ -89,4 +90,12 @@ pub fn may_act_as_applicant(viewer: &Viewer, case: &Case) -> bool {
 /// May this viewer act as the authority on this case?
 pub fn may_act_as_authority(viewer: &Viewer, case: &Case) -> bool {
     matches!(viewer, Viewer::Caseworker { authority_code, .. } if case.authority_code == *authority_code && case.reference.is_some())
+}
+
+/// May this viewer download this document of this case? Whoever may see the case sees the
+/// documents the applicant may see; documents kept from the applicant only the authority sees.
+pub fn may_view_document(viewer: &Viewer, case: &Case, document: &Document) -> bool {
+    document.case_id == case.id
+        && may_view_case(viewer, case)
+        && (document.visible_to_applicant || may_act_as_authority(viewer, case))
 }

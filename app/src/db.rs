@@ -6,6 +6,7 @@
 
 pub mod authorities;
 pub mod cases;
+pub mod documents;
 pub mod events;
 pub mod requests;
 pub mod schema;

@@ -95,6 +95,7 @@ impl From<crate::services::case_events::RecordError> for AppError {
             E::MissingReason => {
                 AppError::Validation(BTreeMap::from([("reason".into(), "field.required".into())]))
             }
+            E::ItemNotOpen => AppError::Conflict("item_not_open".into()),
             E::Database(e) => e.into(),
         }
     }

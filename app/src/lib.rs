@@ -17,6 +17,8 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod flash;
 pub mod forms;
 pub mod i18n;
 #[cfg(feature = "ssr")]

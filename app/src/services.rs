@@ -3,3 +3,4 @@
 pub mod applications;
 pub mod case_events;
 pub mod case_view;
+pub mod document_store;

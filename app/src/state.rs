@@ -2,6 +2,7 @@
 
 use crate::authorization::RunMode;
 use crate::db::Database;
+use crate::services::document_store::{DocumentStore, DEFAULT_MAX_UPLOAD_BYTES};
 
 /// Shared by the axum router and provided to Leptos as context.
 #[derive(Clone)]
@@ -13,17 +14,31 @@ pub struct AppState {
     pub applicant_oidc: bool,
     /// The origins of the configured login providers (allowed as form targets, for logout).
     pub login_origins: Vec<String>,
+    /// Where documents' bytes are kept, and how large a file may be.
+    pub documents: DocumentStore,
 }
 
 impl AppState {
-    /// The state of a process without an OpenID provider (tests, and the demo by default).
+    /// The state of a process without an OpenID provider (tests, and the demo by default), with
+    /// documents in a directory of the system's temporary directory until
+    /// [`AppState::with_documents`] names the data directory's.
     pub fn new(db: Database, mode: RunMode) -> AppState {
         AppState {
             db,
             mode,
             applicant_oidc: false,
             login_origins: Vec::new(),
+            documents: DocumentStore::new(
+                std::env::temp_dir().join("sagsspor-documents"),
+                DEFAULT_MAX_UPLOAD_BYTES,
+            ),
         }
+    }
+
+    /// The same state with this document store.
+    pub fn with_documents(mut self, documents: DocumentStore) -> AppState {
+        self.documents = documents;
+        self
     }
 
     /// The state as a Leptos page or server function sees it.

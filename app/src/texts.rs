@@ -111,3 +111,52 @@ pub fn reference_error(locale: Locale, error: &ReferenceError) -> &'static str {
         ReferenceError::CheckDigitMismatch => "reference_error.check_digit",
     })
 }
+
+/// What a document is to the case.
+pub fn document_kind_label(locale: Locale, kind: &str) -> &'static str {
+    locale.t(match kind {
+        "decision" => "documents.kind_decision",
+        "answer" => "documents.kind_answer",
+        _ => "documents.kind_attachment",
+    })
+}
+
+/// A file size as people read it: "340 kB", "1,2 MB" ("1.2 MB" in English).
+pub fn file_size(locale: Locale, bytes: i64) -> String {
+    const KB: f64 = 1000.0;
+    let bytes = bytes.max(0) as f64;
+    let text = if bytes < KB * KB {
+        format!("{} kB", (bytes / KB).ceil())
+    } else {
+        format!("{:.1} MB", bytes / (KB * KB))
+    };
+    match locale {
+        Locale::Da => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+/// Why an attachment was not added (the code the upload handler sends back).
+pub fn attachment_problem(locale: Locale, code: &str, max_mb: u64) -> String {
+    let key = match code {
+        "for-stor" => "attachments.error.for-stor",
+        "forkert-type" => "attachments.error.forkert-type",
+        "afbrudt" => "attachments.error.afbrudt",
+        _ => "attachments.error.mangler",
+    };
+    locale.tf(key, &[("mb", &max_mb)])
+}
+
+/// Why an answer to a request for information was not accepted.
+pub fn answer_problem(locale: Locale, code: &str, max_mb: u64) -> String {
+    let key = match code {
+        "for-stor" => "answer.error.for-stor",
+        "forkert-type" => "answer.error.forkert-type",
+        "afbrudt" => "answer.error.afbrudt",
+        "for-lang" => "answer.error.for-lang",
+        "allerede-besvaret" => "answer.error.allerede-besvaret",
+        "ikke-muligt" => "answer.error.ikke-muligt",
+        _ => "answer.error.tomt",
+    };
+    locale.tf(key, &[("mb", &max_mb)])
+}

@@ -5,6 +5,7 @@ use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings};
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
+use app::services::document_store::DocumentStore;
 use app::state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -61,6 +62,14 @@ pub struct Config {
         global = true
     )]
     pub session_idle_minutes: i64,
+    /// The largest file an applicant may upload, in megabytes.
+    #[arg(
+        long,
+        env = "SAGSSPOR_MAX_UPLOAD_MB",
+        default_value_t = 25,
+        global = true
+    )]
+    pub max_upload_mb: u64,
     #[command(flatten)]
     pub applicant_oidc: ApplicantOidc,
     #[command(flatten)]
@@ -245,6 +254,16 @@ pub enum Command {
     },
 }
 
+impl Config {
+    /// The document store in the data folder, with the configured size limit.
+    pub fn document_store(&self) -> DocumentStore {
+        DocumentStore::new(
+            self.data_dir.join("documents"),
+            self.max_upload_mb.saturating_mul(1024 * 1024),
+        )
+    }
+}
+
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = cli.config;
@@ -270,6 +289,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
+                documents: config.document_store(),
                 ..AppState::new(db, RunMode::Serve)
             };
             crate::http::serve(config.listen, state, http, Vec::new()).await
@@ -288,6 +308,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
+                documents: config.document_store(),
                 ..AppState::new(db, RunMode::Demo)
             };
             crate::http::serve(config.listen, state, http, links).await

@@ -2,6 +2,7 @@
 //! headers, and a server that shuts down gracefully.
 
 use crate::auth::{self, session_layer, SessionSettings};
+use crate::documents;
 use crate::oidc::{self, OidcConfig};
 use app::app::{shell, App};
 use app::authorization::RunMode;
@@ -72,6 +73,24 @@ pub fn router(app_state: AppState) -> Router {
     router_with(app_state, HttpConfig::local("http://127.0.0.1:3000"))
 }
 
+/// The routes that take files, with a body limit of one file plus room for the form's other
+/// fields; a larger body is refused while it arrives, and the form says the file is too large.
+fn upload_routes(max_file_bytes: u64) -> Router<HttpState> {
+    let limit = usize::try_from(max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route(
+            "/handlinger/ansoegning/{id}/bilag",
+            axum::routing::post(documents::attach_to_draft),
+        )
+        .route(
+            "/handlinger/anmodning/{item}/svar",
+            axum::routing::post(documents::answer_item),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+}
+
 /// Builds the whole router.
 pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
     let leptos = LeptosOptions::builder()
@@ -113,7 +132,24 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .route(
             "/handlinger/ansoegning/{id}/send",
             axum::routing::post(crate::applications::submit),
-        );
+        )
+        .route(
+            "/handlinger/ansoegning/{id}/bilag/{document}/fjern",
+            axum::routing::post(documents::remove_from_draft),
+        )
+        .route(
+            "/ansoegning/{id}/bilag/{document}",
+            get(documents::draft_download),
+        )
+        .route(
+            "/sager/{reference}/dokumenter/{document}",
+            get(documents::download),
+        )
+        .route(
+            "/sager/{reference}/afgoerelse.pdf",
+            get(documents::latest_decision),
+        )
+        .merge(upload_routes(app_state.documents.max_bytes()));
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {
         routes = routes.route("/demo/login/{persona}", get(auth::demo_login));

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod documents;
 pub mod generate;
 pub mod http;
 pub mod oidc;

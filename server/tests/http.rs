@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::web::*;
+
 use app::authorization::RunMode;
 use app::db::cases::Case;
 use app::db::Database;
@@ -12,87 +14,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn get(db: &Database, mode: RunMode, uri: &str) -> Answer {
-    get_as(db, mode, uri, "").await
-}
-
-/// A GET with these cookies (e.g. a session from [`login`]).
-async fn get_as(db: &Database, mode: RunMode, uri: &str, cookies: &str) -> Answer {
-    send(
-        db,
-        mode,
-        Request::get(uri)
-            .header(header::ACCEPT, "text/html")
-            .header(header::COOKIE, cookies)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
-async fn send(db: &Database, mode: RunMode, request: Request<Body>) -> Answer {
-    let router = server::http::router(AppState::new(db.clone(), mode));
-    let response = router.oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn demo_db() -> (support::TestDb, Vec<Case>) {
-    let test_db = support::TestDb::sqlite().await;
-    server::demo::seed_if_empty(&test_db.db).await.unwrap();
-    let mut conn = test_db.db.conn().await.unwrap();
-    let cases = Case::latest_submitted(&mut conn, 100).await.unwrap();
-    (test_db, cases)
-}
-
-/// Logs in as a demo persona; returns the session cookie to send.
-async fn login(db: &Database, persona: &str) -> String {
-    let answer = get(db, RunMode::Demo, &format!("/demo/login/{persona}")).await;
-    assert_eq!(
-        answer.status,
-        StatusCode::SEE_OTHER,
-        "demo login as {persona}"
-    );
-    let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    cookie.split(';').next().unwrap().to_string()
-}
-
-/// The demo persona who applied for this case.
-fn owner_of(case: &Case) -> &'static str {
-    match (
-        case.applicant_cvr.as_deref(),
-        case.applicant_subject.as_deref(),
-    ) {
-        (Some("12345678"), _) => "virksomhed-a",
-        (Some("87654321"), _) => "virksomhed-b",
-        (_, Some("demo-borger")) => "borger",
-        other => panic!("no persona owns {other:?}"),
-    }
-}
-
-fn case_in_state<'a>(cases: &'a [Case], state: &str) -> &'a Case {
-    cases
-        .iter()
-        .find(|c| c.state == state)
-        .unwrap_or_else(|| panic!("a demo case in state {state}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness() {
@@ -843,23 +764,6 @@ async fn the_folder_lists_what_the_authority_asked_for_item_by_item() {
             && page.body.contains("Facadetegning med højder")
     );
     assert!(page.body.contains("Mangler") && page.body.contains("Frist: "));
-}
-
-async fn post_form(db: &Database, session: &str, uri: &str, body: &str) -> Answer {
-    let request = Request::post(uri)
-        .header(header::COOKIE, session)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("origin", "http://127.0.0.1:3000")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    send(db, RunMode::Demo, request).await
-}
-
-fn location(answer: &Answer) -> String {
-    answer.headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -148,6 +148,56 @@ impl InformationRequest {
 }
 
 impl RequestItem {
+    /// An item of one of the case's requests (an id of another case's item finds nothing).
+    pub async fn find_in_case(
+        conn: &mut Conn,
+        case_id: i64,
+        item_id: i64,
+    ) -> QueryResult<Option<RequestItem>> {
+        dispatch!(conn, |c| information_request_items::table
+            .inner_join(information_requests::table)
+            .filter(information_requests::case_id.eq(case_id))
+            .filter(information_request_items::id.eq(item_id))
+            .select(RequestItem::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
+    /// Marks one open item answered; `false` when it was no longer open (answered meanwhile).
+    pub async fn mark_answered(
+        conn: &mut Conn,
+        item_id: i64,
+        comment: Option<&str>,
+        at: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let changed = dispatch!(conn, |c| diesel::update(
+            information_request_items::table
+                .filter(information_request_items::id.eq(item_id))
+                .filter(information_request_items::status.eq("open"))
+        )
+        .set((
+            information_request_items::status.eq("answered"),
+            information_request_items::answered_at.eq(Some(at)),
+            information_request_items::answer_comment.eq(comment),
+        ))
+        .execute(c)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// How many items of the case's open requests are still open.
+    pub async fn open_count(conn: &mut Conn, case_id: i64) -> QueryResult<i64> {
+        dispatch!(conn, |c| information_request_items::table
+            .inner_join(information_requests::table)
+            .filter(information_requests::case_id.eq(case_id))
+            .filter(information_requests::closed_at.is_null())
+            .filter(information_request_items::status.eq("open"))
+            .count()
+            .get_result(c)
+            .await)
+    }
+
     /// Whether the applicant still has to deliver this.
     pub fn is_open(&self) -> bool {
         self.status == "open"

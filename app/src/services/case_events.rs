@@ -3,7 +3,7 @@
 
 use crate::db::cases::{Case, CaseStateChange};
 use crate::db::events::{CaseEvent, NewCaseEvent};
-use crate::db::requests::InformationRequest;
+use crate::db::requests::{InformationRequest, RequestItem};
 use crate::db::{is_unique_violation, Conn, DbError};
 use crate::domain::clock::{self, ClockInput};
 use crate::domain::lifecycle::{self, EventKind, TransitionError};
@@ -95,6 +95,8 @@ pub enum RecordError {
     MissingReason,
     #[error("a request for information needs at least one item")]
     MissingItems,
+    #[error("the item has already been answered")]
+    ItemNotOpen,
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -264,6 +266,40 @@ pub async fn information_received(
     let recorded = record(conn, case_id, read_version, &request).await?;
     InformationRequest::answer_all_open(conn, case_id, comment, at).await?;
     Ok(recorded)
+}
+
+/// What answering one item did.
+#[derive(Debug, Clone)]
+pub enum ItemAnswered {
+    /// Other items are still open; the applicant still holds the case.
+    SomeStillOpen { open: i64 },
+    /// That was the last open item: the case went back to the authority.
+    AllAnswered(Box<Recorded>),
+}
+
+/// One item of a request was answered (by the applicant's upload and comment, or marked received
+/// by the authority). When no open item remains the information counts as received: the event is
+/// recorded and the case returns to the authority — all in the caller's transaction.
+pub async fn answer_request_item(
+    conn: &mut Conn,
+    case_id: i64,
+    item_id: i64,
+    actor: Actor<'_>,
+    comment: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<ItemAnswered, RecordError> {
+    let item = RequestItem::find_in_case(conn, case_id, item_id)
+        .await?
+        .ok_or(RecordError::NotFound)?;
+    if !item.is_open() || !RequestItem::mark_answered(conn, item.id, comment, at).await? {
+        return Err(RecordError::ItemNotOpen);
+    }
+    let open = RequestItem::open_count(conn, case_id).await?;
+    if open > 0 {
+        return Ok(ItemAnswered::SomeStillOpen { open });
+    }
+    let recorded = information_received(conn, case_id, None, actor, comment, at).await?;
+    Ok(ItemAnswered::AllAnswered(Box::new(recorded)))
 }
 
 /// Allocates the next reference of an authority for the Danish year of `at`.

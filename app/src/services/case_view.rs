@@ -2,6 +2,7 @@
 
 use crate::db::authorities::{Authority, CaseType, ServiceGoal};
 use crate::db::cases::Case;
+use crate::db::documents::Document;
 use crate::db::events::CaseEvent;
 use crate::db::requests::{InformationRequest, RequestWithItems};
 use crate::db::{Conn, DbError};
@@ -21,6 +22,9 @@ pub struct CaseFolder {
     pub figures: ClockFigures,
     /// Requests for information, newest first.
     pub requests: Vec<RequestWithItems>,
+    /// Every document of the case, oldest first; what a viewer may see of them is the
+    /// authorization policy's question.
+    pub documents: Vec<Document>,
 }
 
 impl CaseFolder {
@@ -55,6 +59,7 @@ impl CaseFolder {
         };
         let history = CaseEvent::for_case(conn, case.id).await?;
         let requests = InformationRequest::for_case(conn, case.id).await?;
+        let documents = Document::for_case(conn, case.id).await?;
         let estimate = if case.declared_complete {
             None
         } else {
@@ -78,6 +83,7 @@ impl CaseFolder {
             history,
             figures,
             requests,
+            documents,
         })
     }
 

@@ -10,12 +10,14 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::page_frame::PageTitle;
 use crate::db::authorities::{Authority, CaseType};
 use crate::db::cases::Case;
+use crate::db::documents::Document;
 use crate::error::AppError;
 use crate::forms::application::{validate, FieldKind, FieldSpec};
 use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, NotFoundPage};
 use crate::services::applications::{fields_of, form_values, may_edit_draft};
 use crate::state::AppState;
+use crate::texts;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::BTreeMap;
@@ -156,6 +158,8 @@ struct DraftView {
     authority: String,
     fields: Vec<FieldSpec>,
     values: BTreeMap<String, String>,
+    attachments: Vec<Document>,
+    max_upload_mb: u64,
 }
 
 async fn load_draft(
@@ -181,12 +185,15 @@ async fn load_draft(
         .unwrap_or_default();
     let fields = fields_of(&case_type);
     let values = form_values(&case);
+    let attachments = Document::for_case(&mut conn, case.id).await?;
     Ok(Some(DraftView {
         case,
         case_type,
         authority,
         fields,
         values,
+        attachments,
+        max_upload_mb: state.documents.max_bytes() / (1024 * 1024),
     }))
 }
 
@@ -346,6 +353,7 @@ pub fn ApplicationReviewPage() -> impl IntoView {
                         {rows}
                     </dl>
                     <p><a href=format!("/ansoegning/{id}")>{locale.t("application.edit")}</a></p>
+                    <Attachments locale draft_id=id attachments=draft.attachments max_mb=draft.max_upload_mb />
                     <form method="post" action=format!("/handlinger/ansoegning/{id}/send")>
                         <button type="submit" class="button button-primary">{locale.t("application.submit")}</button>
                     </form>
@@ -353,5 +361,85 @@ pub fn ApplicationReviewPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The draft's attachments: what is attached, a remove button for each, and an upload form
+/// (plain multipart; the handler answers with a redirect back here).
+#[component]
+fn Attachments(
+    locale: Locale,
+    draft_id: i64,
+    attachments: Vec<Document>,
+    max_mb: u64,
+) -> impl IntoView {
+    let query = use_query_map().read_untracked().clone();
+    let notice = query.get("bilag").and_then(|code| match code.as_str() {
+        "tilfoejet" => Some(locale.t("attachments.added")),
+        "fjernet" => Some(locale.t("attachments.removed")),
+        _ => None,
+    });
+    let problem = query
+        .get("bilag-fejl")
+        .map(|code| texts::attachment_problem(locale, &code, max_mb));
+    let summary: Vec<(String, String)> = problem
+        .iter()
+        .map(|p| ("fil".to_string(), p.clone()))
+        .collect();
+    let list = if attachments.is_empty() {
+        view! { <p data-testid="attachments-none">{locale.t("attachments.none")}</p> }.into_any()
+    } else {
+        let rows = attachments
+            .into_iter()
+            .map(|document| {
+                let name = document.filename.clone();
+                view! {
+                    <li class="attachment" data-testid="attachment">
+                        <a href=format!("/ansoegning/{draft_id}/bilag/{}", document.id) download>{name.clone()}</a>
+                        " (" {texts::file_size(locale, document.size_bytes)} ") "
+                        <form method="post" class="inline-form" action=format!("/handlinger/ansoegning/{draft_id}/bilag/{}/fjern", document.id)>
+                            <button type="submit" class="button button-tertiary" aria-label=locale.tf("attachments.remove_label", &[("name", &name)])>
+                                {locale.t("attachments.remove")}
+                            </button>
+                        </form>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="attachments nobullet-list">{rows}</ul> }.into_any()
+    };
+    let group_class = if problem.is_some() {
+        "form-group form-error"
+    } else {
+        "form-group"
+    };
+    view! {
+        <section class="case-section" id="bilag" aria-labelledby="attachments-heading">
+            <ErrorSummary locale errors=summary />
+            <h2 id="attachments-heading">{locale.t("attachments.heading")}</h2>
+            {notice.map(|text| view! {
+                <div class="alert alert-success" role="status"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
+            })}
+            <p>{locale.tf("attachments.intro", &[("mb", &max_mb)])}</p>
+            {list}
+            <form method="post" enctype="multipart/form-data" action=format!("/handlinger/ansoegning/{draft_id}/bilag")>
+                <div class=group_class>
+                    <label class="form-label" for="fil">{locale.t("attachments.file_label")}</label>
+                    {problem.map(|message| view! {
+                        <span class="form-error-message" id="fil-error">
+                            <span class="sr-only">{locale.t("error.prefix")} " "</span>{message}
+                        </span>
+                    })}
+                    <input
+                        type="file"
+                        class="form-file-input"
+                        id="fil"
+                        name="fil"
+                        accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+                    />
+                </div>
+                <button type="submit" class="button button-secondary">{locale.t("attachments.add")}</button>
+            </form>
+        </section>
     }
 }

@@ -4,17 +4,22 @@
 use crate::app::current_path;
 use crate::app::use_locale;
 use crate::auth::{current_viewer, login_path};
-use crate::authorization::{may_act_as_applicant, may_view_case, RunMode, Viewer};
-use crate::components::information_requests::InformationRequests;
+use crate::authorization::{
+    may_act_as_applicant, may_view_case, may_view_document, RunMode, Viewer,
+};
+use crate::components::documents::DocumentTable;
+use crate::components::information_requests::{Answering, InformationRequests};
 use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
 use crate::components::timeline::Timeline;
+use crate::db::documents::Document;
 use crate::db::users::User;
 use crate::domain::clock::ClockFigures;
 use crate::domain::lifecycle::{self, EventKind};
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
+use crate::flash::{take_answer_flash, AnswerFlash};
 use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, set_not_found_status, set_status};
 use crate::services::case_view::CaseFolder;
@@ -25,7 +30,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// What the page found for the address.
 enum Found {
-    Folder(Box<CaseFolder>),
+    Folder {
+        folder: Box<CaseFolder>,
+        max_upload_mb: u64,
+        answer_flash: Option<AnswerFlash>,
+    },
     Unreadable(&'static str),
     Missing,
     /// Sent to login; nothing to render.
@@ -55,7 +64,11 @@ async fn load(
             if let (Some(user_id), true) = (viewer.user_id(), viewer.is_applicant()) {
                 User::mark_case_seen(&mut conn, user_id, folder.case.id, now).await?;
             }
-            Ok(Found::Folder(Box::new(folder)))
+            Ok(Found::Folder {
+                folder: Box::new(folder),
+                max_upload_mb: state.documents.max_bytes() / (1024 * 1024),
+                answer_flash: take_answer_flash().await,
+            })
         }
         _ => Ok(Found::Missing),
     }
@@ -74,7 +87,9 @@ pub fn CaseFolderPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{locale.t("case.loading")}</p> }>
             {Suspend::new(async move {
                 match found.await {
-                    Ok(Found::Folder(folder)) => view! { <FolderView locale folder=*folder /> }.into_any(),
+                    Ok(Found::Folder { folder, max_upload_mb, answer_flash }) => {
+                        view! { <FolderView locale folder=*folder max_upload_mb answer_flash /> }.into_any()
+                    }
                     Ok(Found::Unreadable(message)) => {
                         set_not_found_status();
                         view! {
@@ -118,19 +133,54 @@ pub fn CaseFolderPage() -> impl IntoView {
 
 /// The folder of one case.
 #[component]
-fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
+fn FolderView(
+    locale: Locale,
+    folder: CaseFolder,
+    max_upload_mb: u64,
+    answer_flash: Option<AnswerFlash>,
+) -> impl IntoView {
     let case = &folder.case;
     let lifecycle = case.lifecycle();
     let reference = case.reference.clone().unwrap_or_default();
     let figures = folder.figures.clone();
     let case_type = folder.case_type.name(locale);
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
-    let can_withdraw = may_act_as_applicant(&current_viewer(), case)
+    let viewer = current_viewer();
+    let can_withdraw = may_act_as_applicant(&viewer, case)
         && lifecycle::apply(lifecycle, EventKind::Withdrawn).is_ok();
+    // Only what this viewer may see of the case's documents.
+    let documents: Vec<Document> = folder
+        .documents
+        .iter()
+        .filter(|d| may_view_document(&viewer, case, d))
+        .cloned()
+        .collect();
+    let answers: Vec<Document> = documents
+        .iter()
+        .filter(|d| d.request_item_id.is_some())
+        .cloned()
+        .collect();
+    let document_href = {
+        let reference = reference.clone();
+        move |d: &Document| format!("/sager/{reference}/dokumenter/{}", d.id)
+    };
+    let decision_link = documents
+        .iter()
+        .any(|d| d.kind == "decision")
+        .then(|| format!("/sager/{reference}/afgoerelse.pdf"));
+    let answering = (may_act_as_applicant(&viewer, case)
+        && lifecycle.state == lifecycle::CaseState::AwaitingApplicant)
+        .then(|| Answering {
+            reference: reference.clone(),
+            max_mb: max_upload_mb,
+            flash: answer_flash,
+        });
     let notice = use_query_map()
         .read_untracked()
         .get("besked")
         .and_then(|b| match b.as_str() {
+            "svar-modtaget" => Some(("alert alert-success", locale.t("answer.received"))),
+            "alle-besvaret" => Some(("alert alert-success", locale.t("answer.all_received"))),
             "trukket" => Some(("alert alert-success", locale.t("withdraw.done"))),
             "konflikt" => Some(("alert alert-warning", locale.t("withdraw.conflict"))),
             "umuligt" => Some(("alert alert-warning", locale.t("withdraw.not_possible"))),
@@ -153,8 +203,29 @@ fn FolderView(locale: Locale, folder: CaseFolder) -> impl IntoView {
         <p class="must-act">{texts::must_act_sentence(locale, case.must_act_party())}</p>
         <ProgressSteps locale lifecycle />
         <ClockSection locale figures />
-        <InformationRequests locale requests=folder.requests.clone() />
+        {decision_link.map(|href| view! {
+            <section class="case-section decision" aria-labelledby="decision-heading" data-testid="decision">
+                <h2 id="decision-heading">{locale.t("decision.heading")}</h2>
+                <p>{locale.t("decision.available")}</p>
+                <p><a class="button button-primary" href=href>{locale.t("decision.download")}</a></p>
+            </section>
+        })}
+        <InformationRequests
+            locale
+            requests=folder.requests.clone()
+            answering
+            answers=answers
+            document_href=document_href.clone()
+        />
         <Timeline locale events=timeline />
+        <section class="case-section" aria-labelledby="documents-heading">
+            <h2 id="documents-heading">{locale.t("documents.heading")}</h2>
+            {if documents.is_empty() {
+                view! { <p>{locale.t("documents.none")}</p> }.into_any()
+            } else {
+                view! { <DocumentTable locale documents href=document_href /> }.into_any()
+            }}
+        </section>
         {can_withdraw.then(|| view! {
             <section class="case-section" aria-labelledby="withdraw-heading">
                 <h2 id="withdraw-heading" class="h4">{locale.t("withdraw.title")}</h2>

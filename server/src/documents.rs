@@ -1,0 +1,519 @@
+//! Documents over HTTP: attachments to a draft and answers to requests for information, sent as
+//! plain HTML multipart forms; and downloads. Every handler asks the authorization policy, and a
+//! document the viewer may not see answers exactly like one that does not exist.
+
+use crate::http::HttpState;
+use app::auth::{login_path, SessionUser};
+use app::authorization::{may_act_as_applicant, may_view_document, RunMode};
+use app::db::cases::Case;
+use app::db::documents::{Document, DocumentKind, NewDocument};
+use app::db::Conn;
+use app::domain::reference::CaseReference;
+use app::error::AppError;
+use app::flash::{AnswerFlash, ANSWER_FLASH_KEY};
+use app::in_transaction;
+use app::services::applications::may_edit_draft;
+use app::services::case_events::{
+    answer_request_item, Actor, ActorKind, ItemAnswered, RecordError,
+};
+use app::services::document_store::{clean_filename, DocumentStore, StoreError, StoredFile};
+use app::state::now_utc;
+use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+/// The form field that carries the file.
+const FILE_FIELD: &str = "fil";
+/// The longest comment accepted with an answer.
+const MAX_COMMENT_CHARS: usize = 4000;
+
+/// Why an upload was not accepted; each has a message in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadProblem {
+    NoFile,
+    TooLarge,
+    WrongType,
+    Broken,
+}
+
+impl UploadProblem {
+    /// The code in the redirect's query and the message catalogue's key suffix.
+    pub fn code(self) -> &'static str {
+        match self {
+            UploadProblem::NoFile => "mangler",
+            UploadProblem::TooLarge => "for-stor",
+            UploadProblem::WrongType => "forkert-type",
+            UploadProblem::Broken => "afbrudt",
+        }
+    }
+}
+
+/// A multipart form as received: its text fields and, if one was chosen, the stored file.
+struct ReceivedForm {
+    fields: BTreeMap<String, String>,
+    file: Result<Option<(StoredFile, String)>, UploadProblem>,
+}
+
+/// Reads a multipart form, streaming the file into the document store as it arrives.
+async fn receive(store: &DocumentStore, mut multipart: Multipart) -> ReceivedForm {
+    let mut fields = BTreeMap::new();
+    let mut file = Ok(None);
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                file = Err(problem_of(&error));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name != FILE_FIELD {
+            match field.text().await {
+                Ok(text) => {
+                    fields.insert(name, text);
+                }
+                Err(error) => {
+                    file = Err(problem_of(&error));
+                    break;
+                }
+            }
+            continue;
+        }
+        let given_name = field.file_name().unwrap_or_default().to_string();
+        match store_field(store, &mut field).await {
+            // A file input left empty arrives as an empty part without a name.
+            Err(UploadProblem::NoFile) if given_name.is_empty() => {}
+            Err(problem) => file = Err(problem),
+            Ok(stored) => {
+                let name = clean_filename(&given_name, stored.file_type);
+                file = file.map(|_| Some((stored, name)));
+            }
+        }
+    }
+    ReceivedForm { fields, file }
+}
+
+async fn store_field(
+    store: &DocumentStore,
+    field: &mut axum::extract::multipart::Field<'_>,
+) -> Result<StoredFile, UploadProblem> {
+    let mut upload = store.begin().map_err(|e| store_problem(&e))?;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => upload.write(&chunk).map_err(|e| store_problem(&e))?,
+            Ok(None) => break,
+            Err(error) => return Err(problem_of(&error)),
+        }
+    }
+    upload.finish().map_err(|e| store_problem(&e))
+}
+
+fn store_problem(error: &StoreError) -> UploadProblem {
+    match error {
+        StoreError::TooLarge { .. } => UploadProblem::TooLarge,
+        StoreError::Empty => UploadProblem::NoFile,
+        StoreError::UnsupportedType => UploadProblem::WrongType,
+        StoreError::Io(io) => {
+            tracing::error!(error = %io, "document store failed");
+            UploadProblem::Broken
+        }
+    }
+}
+
+fn problem_of(error: &MultipartError) -> UploadProblem {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        UploadProblem::TooLarge
+    } else {
+        tracing::info!(error = %error, "multipart form could not be read");
+        UploadProblem::Broken
+    }
+}
+
+fn applicant_actor(user: &SessionUser) -> Actor<'_> {
+    Actor {
+        kind: ActorKind::Applicant,
+        user_id: user.viewer.user_id(),
+        label: &user.name,
+    }
+}
+
+fn login_redirect(state: &HttpState, back: &str) -> Response {
+    Redirect::to(&login_path(state.app.mode == RunMode::Demo, back)).into_response()
+}
+
+/// `POST /handlinger/ansoegning/{id}/bilag`: attaches a file to a draft.
+pub async fn attach_to_draft(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Response {
+    let review = format!("/ansoegning/{id}/gennemse");
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, &review);
+    };
+    let outcome = async {
+        let mut conn = state.app.db.conn().await?;
+        let case = own_draft(&mut conn, &user, id).await?;
+        let received = receive(&state.app.documents, multipart).await;
+        let (stored, filename) = match received.file {
+            Ok(Some(file)) => file,
+            Ok(None) => return Ok(Err(UploadProblem::NoFile)),
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let document = insert_document(
+            &mut conn,
+            &case,
+            &stored,
+            &filename,
+            DocumentKind::Attachment,
+            None,
+            &user,
+        )
+        .await?;
+        tracing::info!(
+            case_id = case.id,
+            document_id = document.id,
+            "attachment added"
+        );
+        Ok::<_, AppError>(Ok(()))
+    }
+    .await;
+    match outcome {
+        Ok(Ok(())) => Redirect::to(&format!("{review}?bilag=tilfoejet#bilag")).into_response(),
+        Ok(Err(problem)) => {
+            Redirect::to(&format!("{review}?bilag-fejl={}#fil", problem.code())).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// `POST /handlinger/ansoegning/{id}/bilag/{document}/fjern`: takes an attachment off a draft.
+pub async fn remove_from_draft(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    Path((id, document_id)): Path<(i64, i64)>,
+) -> Response {
+    let review = format!("/ansoegning/{id}/gennemse");
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, &review);
+    };
+    let outcome = async {
+        let mut conn = state.app.db.conn().await?;
+        let case = own_draft(&mut conn, &user, id).await?;
+        if !Document::remove_from_draft(&mut conn, case.id, document_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => Redirect::to(&format!("{review}?bilag=fjernet#bilag")).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn own_draft(conn: &mut Conn, user: &SessionUser, id: i64) -> Result<Case, AppError> {
+    Case::find(conn, id)
+        .await?
+        .filter(|c| may_edit_draft(&user.viewer, c))
+        .ok_or(AppError::NotFound)
+}
+
+async fn insert_document(
+    conn: &mut Conn,
+    case: &Case,
+    stored: &StoredFile,
+    filename: &str,
+    kind: DocumentKind,
+    request_item_id: Option<i64>,
+    user: &SessionUser,
+) -> Result<Document, app::db::DbError> {
+    let new = NewDocument {
+        case_id: case.id,
+        sha256: &stored.sha256,
+        filename,
+        content_type: stored.file_type.content_type(),
+        size_bytes: i64::try_from(stored.size_bytes).unwrap_or(i64::MAX),
+        kind: kind.as_str(),
+        request_item_id,
+        uploaded_by_kind: ActorKind::Applicant.as_str(),
+        uploaded_by_user_id: user.viewer.user_id(),
+        visible_to_applicant: true,
+        uploaded_at: now_utc(),
+    };
+    Document::insert(conn, &new).await
+}
+
+/// `POST /handlinger/anmodning/{item}/svar`: the applicant answers one item of a request for
+/// information with a file, a comment or both. When it was the last open item, the case returns
+/// to the authority in the same transaction.
+pub async fn answer_item(
+    State(state): State<HttpState>,
+    session: Session,
+    user: Option<Extension<SessionUser>>,
+    Path(item_id): Path<i64>,
+    multipart: Multipart,
+) -> Response {
+    let received = receive(&state.app.documents, multipart).await;
+    let raw_reference = received
+        .fields
+        .get("reference")
+        .map(|r| r.trim().to_string())
+        .unwrap_or_default();
+    let Ok(reference) = CaseReference::parse(&raw_reference) else {
+        return AppError::NotFound.into_response();
+    };
+    let folder = format!("/sager/{reference}");
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, &folder);
+    };
+    let comment = received
+        .fields
+        .get("kommentar")
+        .map(|c| c.trim().to_string())
+        .unwrap_or_default();
+    let outcome = answer(&state, &user, &reference, item_id, &comment, received.file).await;
+    match outcome {
+        Ok(ItemAnswered::SomeStillOpen { .. }) => {
+            Redirect::to(&format!("{folder}?besked=svar-modtaget#anmodninger")).into_response()
+        }
+        Ok(ItemAnswered::AllAnswered(_)) => {
+            Redirect::to(&format!("{folder}?besked=alle-besvaret")).into_response()
+        }
+        Err(AnswerError::Problem(problem)) => {
+            // Keep what was typed for the form shown after the redirect.
+            let flash = AnswerFlash {
+                item_id,
+                comment,
+                problem: problem.to_string(),
+            };
+            if let Err(error) = session.insert(ANSWER_FLASH_KEY, flash).await {
+                tracing::warn!(error = %error, "could not keep the answer for the form");
+            }
+            Redirect::to(&format!("{folder}#svar-{item_id}")).into_response()
+        }
+        Err(AnswerError::App(error)) => error.into_response(),
+    }
+}
+
+enum AnswerError {
+    /// Something the applicant can put right; the code names it.
+    Problem(&'static str),
+    App(AppError),
+}
+
+impl From<AppError> for AnswerError {
+    fn from(error: AppError) -> Self {
+        AnswerError::App(error)
+    }
+}
+
+async fn answer(
+    state: &HttpState,
+    user: &SessionUser,
+    reference: &CaseReference,
+    item_id: i64,
+    comment: &str,
+    file: Result<Option<(StoredFile, String)>, UploadProblem>,
+) -> Result<ItemAnswered, AnswerError> {
+    let mut conn = state.app.db.conn().await.map_err(AppError::from)?;
+    let case = Case::find_by_reference(&mut conn, reference)
+        .await
+        .map_err(AppError::from)?
+        .filter(|c| may_act_as_applicant(&user.viewer, c))
+        .ok_or(AppError::NotFound)?;
+    let file = file.map_err(|problem| AnswerError::Problem(problem.code()))?;
+    if file.is_none() && comment.is_empty() {
+        return Err(AnswerError::Problem("tomt"));
+    }
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(AnswerError::Problem("for-lang"));
+    }
+    let actor = applicant_actor(user);
+    let comment = (!comment.is_empty()).then_some(comment);
+    let at = now_utc();
+    let result: Result<ItemAnswered, RecordError> = in_transaction!(conn, {
+        let answered = answer_request_item(&mut conn, case.id, item_id, actor, comment, at).await?;
+        if let Some((stored, filename)) = &file {
+            insert_document(
+                &mut conn,
+                &case,
+                stored,
+                filename,
+                DocumentKind::Answer,
+                Some(item_id),
+                user,
+            )
+            .await?;
+        }
+        Ok::<_, RecordError>(answered)
+    });
+    match result {
+        Ok(answered) => {
+            tracing::info!(case_id = case.id, item_id, "request item answered");
+            Ok(answered)
+        }
+        Err(RecordError::ItemNotOpen) => Err(AnswerError::Problem("allerede-besvaret")),
+        Err(RecordError::NotFound) => Err(AnswerError::App(AppError::NotFound)),
+        Err(RecordError::Refused(_)) => Err(AnswerError::Problem("ikke-muligt")),
+        Err(other) => Err(AnswerError::App(other.into())),
+    }
+}
+
+/// `GET /sager/{reference}/dokumenter/{id}`: one document of a case.
+pub async fn download(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    Path((raw_reference, document_id)): Path<(String, i64)>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return login_redirect(
+            &state,
+            &format!("/sager/{raw_reference}/dokumenter/{document_id}"),
+        );
+    };
+    let outcome = async {
+        let reference = CaseReference::parse(&raw_reference).map_err(|_| AppError::NotFound)?;
+        let mut conn = state.app.db.conn().await?;
+        let case = Case::find_by_reference(&mut conn, &reference)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let document = Document::find_in_case(&mut conn, case.id, document_id).await?;
+        send_document(&state, &user, &case, document, Disposition::Attachment).await
+    }
+    .await;
+    outcome.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /sager/{reference}/afgoerelse.pdf`: the latest decision of a case, at a stable address.
+pub async fn latest_decision(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    Path(raw_reference): Path<String>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, &format!("/sager/{raw_reference}/afgoerelse.pdf"));
+    };
+    let outcome = async {
+        let reference = CaseReference::parse(&raw_reference).map_err(|_| AppError::NotFound)?;
+        let mut conn = state.app.db.conn().await?;
+        let case = Case::find_by_reference(&mut conn, &reference)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let document = Document::latest_decision(&mut conn, case.id).await?;
+        send_document(&state, &user, &case, document, Disposition::Inline).await
+    }
+    .await;
+    outcome.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /ansoegning/{id}/bilag/{document}`: an attachment of the user's own draft.
+pub async fn draft_download(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    Path((id, document_id)): Path<(i64, i64)>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, &format!("/ansoegning/{id}/gennemse"));
+    };
+    let outcome = async {
+        let mut conn = state.app.db.conn().await?;
+        let case = own_draft(&mut conn, &user, id).await?;
+        let document = Document::find_in_case(&mut conn, case.id, document_id).await?;
+        send_document(&state, &user, &case, document, Disposition::Attachment).await
+    }
+    .await;
+    outcome.unwrap_or_else(IntoResponse::into_response)
+}
+
+enum Disposition {
+    Inline,
+    Attachment,
+}
+
+async fn send_document(
+    state: &HttpState,
+    user: &SessionUser,
+    case: &Case,
+    document: Option<Document>,
+    disposition: Disposition,
+) -> Result<Response, AppError> {
+    let document = document
+        .filter(|d| may_view_document(&user.viewer, case, d))
+        .ok_or(AppError::NotFound)?;
+    let bytes = state
+        .app
+        .documents
+        .read(&document.sha256)
+        .await
+        .map_err(|e| AppError::internal("reading a stored document", &e))?;
+    let disposition = match disposition {
+        Disposition::Inline => "inline",
+        Disposition::Attachment => "attachment",
+    };
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&document.content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            content_disposition(disposition, &document.filename),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+/// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266), so
+/// Danish names arrive intact.
+fn content_disposition(disposition: &str, filename: &str) -> HeaderValue {
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let mut encoded = String::new();
+    for byte in filename.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    HeaderValue::from_str(&format!(
+        "{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn content_disposition_keeps_danish_names() {
+        let value = content_disposition("attachment", "Tegning æøå 1.pdf");
+        assert_eq!(
+            value.to_str().unwrap(),
+            "attachment; filename=\"Tegning ___ 1.pdf\"; filename*=UTF-8''Tegning%20%C3%A6%C3%B8%C3%A5%201.pdf"
+        );
+    }
+}
