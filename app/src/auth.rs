@@ -54,6 +54,20 @@ pub fn login_path(demo: bool, next: &str) -> String {
     )
 }
 
+/// Where to send an anonymous visitor to the caseworker pages: the staff login (in the demo,
+/// the persona picker, which has the caseworkers too).
+pub fn staff_login_path(demo: bool, next: &str) -> String {
+    let start = if demo {
+        "/demo/login"
+    } else {
+        "/auth/staff/login"
+    };
+    format!(
+        "{start}?next={}",
+        crate::components::page_frame::percent_encode(next)
+    )
+}
+
 /// What a demo persona is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonaKind {

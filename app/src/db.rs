@@ -4,6 +4,7 @@
 //! Query functions take `&mut Conn` and use [`dispatch!`](crate::dispatch) so the same Diesel
 //! expression is compiled — and type-checked — once for each backend.
 
+pub mod access_log;
 pub mod authorities;
 pub mod cases;
 pub mod documents;

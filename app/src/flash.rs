@@ -15,14 +15,36 @@ pub struct AnswerFlash {
     pub problem: String,
 }
 
-/// Takes the answer form's note out of the session of the current request (it shows once).
+/// Takes a note out of the session of the current request: it shows once.
 #[cfg(feature = "ssr")]
-pub async fn take_answer_flash() -> Option<AnswerFlash> {
+async fn take<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     let session = parts.extensions.get::<tower_sessions::Session>()?.clone();
-    session
-        .remove::<AnswerFlash>(ANSWER_FLASH_KEY)
-        .await
-        .ok()
-        .flatten()
+    session.remove::<T>(key).await.ok().flatten()
+}
+
+/// Takes the answer form's note out of the session of the current request.
+#[cfg(feature = "ssr")]
+pub async fn take_answer_flash() -> Option<AnswerFlash> {
+    take(ANSWER_FLASH_KEY).await
+}
+
+/// The session key of the caseworker action forms' note.
+pub const CASEWORKER_FLASH_KEY: &str = "flash.caseworker";
+
+/// A caseworker action that was not carried out, with everything that was posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseworkerFlash {
+    pub action: String,
+    /// The field the problem is about (empty: the form as a whole).
+    pub field: String,
+    /// The message code.
+    pub problem: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// Takes the caseworker forms' note out of the session of the current request.
+#[cfg(feature = "ssr")]
+pub async fn take_caseworker_flash() -> Option<CaseworkerFlash> {
+    take(CASEWORKER_FLASH_KEY).await
 }

@@ -160,3 +160,22 @@ pub fn answer_problem(locale: Locale, code: &str, max_mb: u64) -> String {
     };
     locale.tf(key, &[("mb", &max_mb)])
 }
+
+/// The name of a caseworker action (the `handling` of its form).
+pub fn caseworker_action_label(locale: Locale, action: &str) -> String {
+    locale.t_owned(&format!("caseworker.action.{action}"))
+}
+
+/// Why a caseworker action was not carried out.
+pub fn caseworker_problem(locale: Locale, code: &str) -> String {
+    locale.t_owned(code)
+}
+
+/// Who a user is, for the audit trail.
+pub fn user_kind_label(locale: Locale, kind: &str) -> &'static str {
+    locale.t(match kind {
+        "caseworker" => "user_kind.caseworker",
+        "business" => "user_kind.business",
+        _ => "user_kind.citizen",
+    })
+}

@@ -146,6 +146,10 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             get(documents::download),
         )
         .route(
+            "/handlinger/sagsbehandling/{reference}",
+            axum::routing::post(crate::caseworker::act),
+        )
+        .route(
             "/sager/{reference}/afgoerelse.pdf",
             get(documents::latest_decision),
         )

@@ -8,7 +8,13 @@ use leptos::prelude::*;
 
 /// Newest first; each entry with its Danish local time, what happened and any public text.
 #[component]
-pub fn Timeline(locale: Locale, events: Vec<CaseEvent>) -> impl IntoView {
+pub fn Timeline(
+    locale: Locale,
+    events: Vec<CaseEvent>,
+    /// The authority's view: internal notes and who did what are shown too.
+    #[prop(optional)]
+    internal: bool,
+) -> impl IntoView {
     let entries = events
         .into_iter()
         .map(|event| {
@@ -25,7 +31,10 @@ pub fn Timeline(locale: Locale, events: Vec<CaseEvent>) -> impl IntoView {
                 <li>
                     <time datetime=event.occurred_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()>{when}</time>
                     <span class="event-what">{what}</span>
+                    {internal.then(|| view! { <span class="event-actor">" — " {event.actor_label.clone()}</span> })}
+                    {(internal && !event.visible_to_applicant).then(|| view! { " " <span class="badge">{locale.t("timeline.internal")}</span> })}
                     {event.public_text.map(|text| view! { <p class="event-text">{text}</p> })}
+                    {event.internal_text.filter(|_| internal).map(|text| view! { <p class="event-text event-internal">{text}</p> })}
                 </li>
             }
         })

@@ -164,6 +164,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     web_sessions,
     case_views,
+    case_access_log,
 );
 
 diesel::table! {
@@ -184,3 +185,15 @@ diesel::table! {
 
 diesel::joinable!(case_views -> cases (case_id));
 diesel::joinable!(case_views -> users (user_id));
+
+diesel::table! {
+    case_access_log (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        user_id -> BigInt,
+        viewed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_access_log -> cases (case_id));
+diesel::joinable!(case_access_log -> users (user_id));

@@ -37,6 +37,17 @@ pub struct LoginIdentity<'a> {
 }
 
 impl User {
+    /// The caseworkers of an authority who have logged in, by name (whom a case can be assigned).
+    pub async fn caseworkers_of(conn: &mut Conn, authority_code: i32) -> QueryResult<Vec<User>> {
+        dispatch!(conn, |c| users::table
+            .filter(users::kind.eq("caseworker"))
+            .filter(users::authority_code.eq(Some(authority_code)))
+            .order(users::name)
+            .select(User::as_select())
+            .load(c)
+            .await)
+    }
+
     /// Records a login: creates the user on first login and updates name, e-mail, CVR and
     /// authority from the latest login afterwards (a person may change employer).
     pub async fn upsert_login(

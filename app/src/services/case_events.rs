@@ -171,7 +171,9 @@ pub async fn record(
         occurred_at: request.at,
         state_after: next.state.as_str(),
         must_act_after: next.must_act().as_str(),
-        visible_to_applicant: visible_to_applicant(request.kind),
+        // A note with a public text is written for the applicant; its internal text never is.
+        visible_to_applicant: visible_to_applicant(request.kind)
+            || (request.kind == EventKind::NoteAdded && request.public_text.is_some()),
         public_text: request.public_text,
         internal_text: request.internal_text,
         data: &data,

@@ -237,7 +237,7 @@ fn FolderView(
 
 /// The responsibility bar, the expected date and the service-goal status.
 #[component]
-fn ClockSection(locale: Locale, figures: ClockFigures) -> impl IntoView {
+pub fn ClockSection(locale: Locale, figures: ClockFigures) -> impl IntoView {
     let expected = expected_sentence(locale, &figures);
     let status = texts::goal_status_label(locale, &figures.status);
     let goal_line = match (figures.goal_days, figures.goal_days_used) {

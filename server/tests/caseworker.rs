@@ -1,0 +1,319 @@
+//! The caseworker's case page and actions, through the router as a browser uses them: each action
+//! one event, refused with a reason that keeps what was typed, and nothing at all for a case of
+//! another authority.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use app::authorization::RunMode;
+use app::db::cases::Case;
+use app::db::requests::InformationRequest;
+use axum::http::StatusCode;
+use support::web::*;
+
+const ACTIONS: [&str; 12] = [
+    "registrer",
+    "fuldt-oplyst",
+    "tildel",
+    "anmod",
+    "modtaget",
+    "hoering-start",
+    "hoering-slut",
+    "ikke-omfattet",
+    "luk",
+    "genaabn",
+    "note",
+    "afgoer",
+];
+
+async fn act(db: &app::db::Database, session: &str, reference: &str, body: &str) -> Answer {
+    post_form(
+        db,
+        session,
+        &format!("/handlinger/sagsbehandling/{reference}"),
+        body,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_authoritys_caseworker_finds_nothing_on_any_page_or_action() {
+    let (test_db, cases) = demo_db().await;
+    let db = &test_db.db;
+    let copenhagen = login(db, "sagsbehandler-101").await;
+    let applicant = login(db, "virksomhed-a").await;
+    for case in cases.iter().filter(|c| c.authority_code == 851) {
+        let reference = case.reference.clone().unwrap();
+        let page = get_as(
+            db,
+            RunMode::Demo,
+            &format!("/sagsbehandling/sager/{reference}"),
+            &copenhagen,
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{reference}");
+        for action in ACTIONS {
+            let body = format!("handling={action}&version={}&esdh_nummer=X-1&punkt=1&punkt_1=a&frist_1=2099-01-01&besked=b&begrundelse=c&intern_tekst=d", case.version);
+            let answer = act(db, &copenhagen, &reference, &body).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::NOT_FOUND,
+                "{action} on {reference}"
+            );
+        }
+        let unchanged = Case::find(&mut db.conn().await.unwrap(), case.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(unchanged.version, case.version);
+    }
+    // An applicant is not a caseworker, not even on their own case.
+    let own = cases
+        .iter()
+        .find(|c| owner_of(c) == "virksomhed-a")
+        .unwrap();
+    let reference = own.reference.clone().unwrap();
+    assert_eq!(
+        get_as(
+            db,
+            RunMode::Demo,
+            &format!("/sagsbehandling/sager/{reference}"),
+            &applicant
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        act(
+            db,
+            &applicant,
+            &reference,
+            &format!("handling=note&version={}&intern_tekst=x", own.version)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caseworker_registers_requests_and_is_told_what_changed_meanwhile() {
+    let (test_db, cases) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let anders = login(db, "virksomhed-a").await;
+    let draft = complete_draft(db, &anders).await;
+    post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{draft}/send"),
+        "",
+    )
+    .await;
+    let case = &Case::find(&mut db.conn().await.unwrap(), draft)
+        .await
+        .unwrap()
+        .unwrap();
+    let reference = case.reference.clone().unwrap();
+    let page_path = format!("/sagsbehandling/sager/{reference}");
+
+    let page = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Registrer sagen") && page.body.contains("Adgangslog"));
+    assert!(
+        !page.body.contains("Afslut høring"),
+        "only the actions the state allows"
+    );
+
+    // Missing ESDH number: refused beside the field.
+    let missing = act(
+        db,
+        &aalborg,
+        &reference,
+        &format!("handling=registrer&version={}&esdh_nummer=", case.version),
+    )
+    .await;
+    assert_eq!(
+        location(&missing),
+        format!("{page_path}#handling-registrer")
+    );
+    let shown = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(
+        shown.body.contains("Udfyld feltet.")
+            && shown.body.contains("href=\"#registrer-esdh_nummer\"")
+    );
+
+    // An ESDH number another case of the authority has: refused, the number kept in the form.
+    let taken = cases
+        .iter()
+        .filter(|c| c.authority_code == 851)
+        .find_map(|c| c.esdh_number.clone())
+        .expect("a registered case at Aalborg");
+    act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=registrer&version={}&esdh_nummer={taken}",
+            case.version
+        ),
+    )
+    .await;
+    let shown = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(
+        shown.body.contains("Sagsnummeret bruges allerede")
+            && shown.body.contains(&format!("value=\"{taken}\""))
+    );
+
+    let registered = act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=registrer&version={}&esdh_nummer=851-2026-77",
+            case.version
+        ),
+    )
+    .await;
+    assert_eq!(
+        location(&registered),
+        format!("{page_path}?udfoert=registrer")
+    );
+    let now = Case::find(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (now.state.as_str(), now.esdh_number.as_deref()),
+        ("registered", Some("851-2026-77"))
+    );
+
+    // A colleague's form read before the registration: not carried out, and told what happened.
+    act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=note&version={}&intern_tekst=Ringede+til+ansøger",
+            case.version
+        ),
+    )
+    .await;
+    let shown = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(
+        shown.body.contains("Sagen blev ændret, mens du arbejdede")
+            && shown.body.contains("data-testid=\"conflict\"")
+    );
+    assert!(
+        shown.body.contains(">Ringede til ansøger</textarea>"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        Case::find(&mut db.conn().await.unwrap(), case.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        now.version
+    );
+
+    // A request with a deadline in the past, then a good one with two items.
+    let past = act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=anmod&version={}&besked=Vi+mangler&punkt_1=Tegning&frist_1=01-01-2020",
+            now.version
+        ),
+    )
+    .await;
+    assert_eq!(location(&past), format!("{page_path}#handling-anmod"));
+    let requested = act(
+        db,
+        &aalborg,
+        &reference,
+        &format!("handling=anmod&version={}&besked=Vi+mangler+to+ting&punkt_1=Situationsplan&frist_1=2099-01-15&punkt_2=Facadetegning&frist_2=15.01.2099", now.version),
+    )
+    .await;
+    assert_eq!(location(&requested), format!("{page_path}?udfoert=anmod"));
+    let waiting = Case::find(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (waiting.state.as_str(), waiting.must_act.as_str()),
+        ("awaiting_applicant", "applicant")
+    );
+    let requests = InformationRequest::for_case(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap();
+    assert_eq!(requests[0].items.len(), 2);
+
+    // Both items arrive by post: the second returns the case to the authority.
+    for item in &requests[0].items {
+        act(
+            db,
+            &aalborg,
+            &reference,
+            &format!(
+                "handling=modtaget&version={}&punkt={}",
+                waiting.version, item.id
+            ),
+        )
+        .await;
+    }
+    let back = Case::find(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.must_act, "authority");
+
+    // Assign to me; an internal note the applicant never sees; a public note they do.
+    act(
+        db,
+        &aalborg,
+        &reference,
+        &format!("handling=tildel&version={}&tildel_til=mig", back.version),
+    )
+    .await;
+    act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=note&version={}&intern_tekst=Tjek+skel",
+            back.version + 1
+        ),
+    )
+    .await;
+    act(
+        db,
+        &aalborg,
+        &reference,
+        &format!(
+            "handling=note&version={}&offentlig_tekst=Vi+ser+på+sagen+i+næste+uge",
+            back.version + 2
+        ),
+    )
+    .await;
+    let last = Case::find(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.version, back.version + 3);
+    assert!(last.assignee_user_id.is_some());
+    let owner = login(db, owner_of(case)).await;
+    let folder = get_as(db, RunMode::Demo, &format!("/sager/{reference}"), &owner).await;
+    assert!(
+        folder.body.contains("Vi ser på sagen i næste uge") && !folder.body.contains("Tjek skel")
+    );
+    let staff_page = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(
+        staff_page.body.contains("Tjek skel")
+            && staff_page.body.contains("Sagsbehandler (Aalborg)")
+            || staff_page.body.contains("Tjek skel")
+    );
+}
