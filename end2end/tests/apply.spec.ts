@@ -1,11 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-
-async function noAxeViolations(page: Page) {
-  if (test.info().project.name === "no-javascript") return; // axe-core runs inside the page
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+import { noAxeViolations } from "./support";
 
 /** Presses Tab until the field with this label has focus. */
 async function tabTo(page: Page, label: string | RegExp) {

@@ -1,13 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-/** Logs in through the real OpenID provider's login page (end2end/oidc). */
-async function providerLogin(page: Page, start: string, username: string) {
-  await page.goto(start);
-  await expect(page.getByRole("heading", { name: "Log ind (test)" })).toBeVisible();
-  await page.getByLabel("Brugernavn").fill(username);
-  await page.getByLabel("Adgangskode").fill("test");
-  await page.getByRole("button", { name: "Log ind" }).click();
-}
+import { providerLogin } from "./support";
 
 async function listedReferences(page: Page): Promise<string[]> {
   const links = page.getByTestId("my-cases").getByRole("link");
