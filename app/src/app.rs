@@ -10,6 +10,7 @@ use crate::pages::applicant::my_cases::MyCasesPage;
 use crate::pages::applicant::receipt::ReceiptPage;
 use crate::pages::applicant::withdraw::WithdrawPage;
 use crate::pages::caseworker::case_page::CaseworkerCasePage;
+use crate::pages::caseworker::queue::QueuePage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::demo_login::DemoLoginPage;
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ansoegning/:id") view=ApplicationDetailsPage ssr=SsrMode::Async />
                     <Route path=path!("/ansoegning/:id/gennemse") view=ApplicationReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/sager/:reference/kvittering") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("/sagsbehandling") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/sager/:reference") view=CaseworkerCasePage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
                 </Routes>

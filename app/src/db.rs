@@ -9,6 +9,7 @@ pub mod authorities;
 pub mod cases;
 pub mod documents;
 pub mod events;
+pub mod queue;
 pub mod requests;
 pub mod schema;
 pub mod sessions;

@@ -317,3 +317,176 @@ async fn a_caseworker_registers_requests_and_is_told_what_changed_meanwhile() {
             || staff_page.body.contains("Tjek skel")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_filters_searches_sorts_and_counts_the_authoritys_cases_only() {
+    let (test_db, cases) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let ours: Vec<&Case> = cases.iter().filter(|c| c.authority_code == 851).collect();
+    let open: Vec<&Case> = ours
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c.state.as_str(), "decided" | "closed" | "withdrawn"))
+        .collect();
+
+    let queue = get_as(db, RunMode::Demo, "/sagsbehandling", &aalborg).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains(&format!("{} sager", open.len())),
+        "open cases by default"
+    );
+    for case in &cases {
+        let reference = case.reference.clone().unwrap();
+        let listed = queue
+            .body
+            .contains(&format!("/sagsbehandling/sager/{reference}"));
+        let expected = open.iter().any(|c| c.id == case.id);
+        assert_eq!(listed, expected, "{reference} in {}", case.state);
+    }
+    let all = get_as(db, RunMode::Demo, "/sagsbehandling?status=alle", &aalborg).await;
+    assert!(all.body.contains(&format!("{} sager", ours.len())));
+
+    // One state, with its count in the filter.
+    let waiting = ours
+        .iter()
+        .filter(|c| c.state == "awaiting_applicant")
+        .count();
+    let filtered = get_as(
+        db,
+        RunMode::Demo,
+        "/sagsbehandling?status=awaiting_applicant",
+        &aalborg,
+    )
+    .await;
+    assert!(filtered.body.contains(&format!("{waiting} sager")));
+    assert!(
+        filtered
+            .body
+            .contains(&format!("Venter på ansøger ({waiting})"))
+            || filtered.body.contains(&format!("({waiting})"))
+    );
+
+    // Search by reference, by ESDH number and by a word of the address; another authority's
+    // reference finds nothing.
+    let one = open[0];
+    let by_reference = get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sagsbehandling?soeg={}", one.reference.clone().unwrap()),
+        &aalborg,
+    )
+    .await;
+    assert!(by_reference.body.contains("1 sager"));
+    if let Some(esdh) = ours.iter().find_map(|c| c.esdh_number.clone()) {
+        let by_esdh = get_as(
+            db,
+            RunMode::Demo,
+            &format!("/sagsbehandling?status=alle&soeg={esdh}"),
+            &aalborg,
+        )
+        .await;
+        assert!(by_esdh.body.contains("1 sager"), "{esdh}");
+    }
+    let street = one
+        .property_address
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_lowercase();
+    let by_address = get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sagsbehandling?status=alle&soeg={}", street),
+        &aalborg,
+    )
+    .await;
+    assert!(by_address.body.contains(&one.reference.clone().unwrap()));
+    let elsewhere = cases.iter().find(|c| c.authority_code != 851).unwrap();
+    let foreign = get_as(
+        db,
+        RunMode::Demo,
+        &format!(
+            "/sagsbehandling?status=alle&soeg={}",
+            elsewhere.reference.clone().unwrap()
+        ),
+        &aalborg,
+    )
+    .await;
+    assert!(foreign.body.contains("0 sager"));
+
+    // Sorted by expected date, earliest first.
+    let positions: Vec<usize> = {
+        let mut dated: Vec<&Case> = open
+            .iter()
+            .copied()
+            .filter(|c| c.expected_decision_on.is_some())
+            .collect();
+        dated.sort_by_key(|c| (c.expected_decision_on, c.id));
+        dated
+            .iter()
+            .map(|c| queue.body.find(&c.reference.clone().unwrap()).unwrap())
+            .collect()
+    };
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "expected-date order"
+    );
+
+    // Unassigned and mine: none are mine until one is assigned to me.
+    let mine = get_as(
+        db,
+        RunMode::Demo,
+        "/sagsbehandling?sagsbehandler=mig",
+        &aalborg,
+    )
+    .await;
+    assert!(mine.body.contains("0 sager"));
+    act(
+        db,
+        &aalborg,
+        &one.reference.clone().unwrap(),
+        &format!("handling=tildel&version={}&tildel_til=mig", one.version),
+    )
+    .await;
+    let mine = get_as(
+        db,
+        RunMode::Demo,
+        "/sagsbehandling?sagsbehandler=mig",
+        &aalborg,
+    )
+    .await;
+    assert!(mine.body.contains("1 sager") && mine.body.contains(&one.reference.clone().unwrap()));
+
+    // Past the expected date while the authority holds a complete case: missed.
+    let today = app::domain::local_time::copenhagen_date(app::state::now_utc());
+    let missed = open
+        .iter()
+        .filter(|c| {
+            c.must_act == "authority"
+                && c.declared_complete
+                && c.not_covered_reason.is_none()
+                && c.expected_decision_on.is_some_and(|d| d < today)
+        })
+        .count();
+    let late = get_as(
+        db,
+        RunMode::Demo,
+        "/sagsbehandling?servicemaal=overskredet",
+        &aalborg,
+    )
+    .await;
+    assert!(
+        late.body.contains(&format!("{missed} sager")),
+        "{missed} missed"
+    );
+
+    // Applicants have no queue.
+    let applicant = login(db, "virksomhed-a").await;
+    assert_eq!(
+        get_as(db, RunMode::Demo, "/sagsbehandling", &applicant)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,3 +1,4 @@
 //! Pages of caseworkers (sagsbehandlere): the queue and the case with its actions.
 
 pub mod case_page;
+pub mod queue;

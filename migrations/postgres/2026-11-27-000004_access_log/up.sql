@@ -6,3 +6,6 @@ CREATE TABLE case_access_log (
     viewed_at TIMESTAMP NOT NULL
 );
 CREATE INDEX case_access_log_case ON case_access_log (case_id, viewed_at);
+
+-- The queue walks an authority's cases in expected-date order and stops after one page.
+CREATE INDEX cases_queue_expected ON cases (authority_code, expected_decision_on, id);

@@ -1,1 +1,2 @@
+DROP INDEX cases_queue_expected;
 DROP TABLE case_access_log;

@@ -1,0 +1,244 @@
+//! The caseworker's queue: one authority's cases, filtered, searched, sorted and paged in the
+//! database, with counts per state.
+
+use crate::db::cases::Case;
+use crate::db::schema::cases;
+use crate::db::{Conn, QueryResult};
+use crate::dispatch;
+use crate::domain::clock::at_risk_threshold;
+use crate::domain::lifecycle::{CaseState, Phase};
+use chrono::{Days, NaiveDate};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Cases per page.
+pub const PAGE_SIZE: i64 = 25;
+
+/// Which states to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateFilter {
+    /// Every state that still needs work (the default).
+    Open,
+    All,
+    One(CaseState),
+}
+
+/// Whose cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Anyone,
+    Me(i64),
+    Unassigned,
+}
+
+/// Where the cases stand against the service goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoalFilter {
+    Any,
+    /// Open, with the authority, and within the at-risk margin of the goal (or past it).
+    AtRisk,
+    /// Open, with the authority, and past the expected date.
+    Missed,
+}
+
+/// The sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueSort {
+    /// Expected decision date, earliest first (the default): what is most urgent on top.
+    Expected,
+    /// Received, oldest first.
+    Received,
+}
+
+/// Everything the queue is asked.
+#[derive(Debug, Clone)]
+pub struct QueueQuery {
+    pub authority_code: i32,
+    pub state: StateFilter,
+    pub case_type: Option<String>,
+    pub assignee: AssigneeFilter,
+    pub goal: GoalFilter,
+    pub phase: Option<Phase>,
+    pub search: Option<String>,
+    pub sort: QueueSort,
+    /// 1-based.
+    pub page: i64,
+}
+
+/// One page of the queue.
+#[derive(Debug, Clone)]
+pub struct QueuePage {
+    pub cases: Vec<Case>,
+    /// How many cases match the filters in all.
+    pub total: i64,
+    /// How many of the authority's cases are in each state (for the state filter's labels).
+    pub state_counts: Vec<(String, i64)>,
+}
+
+/// The open states, as stored.
+fn open_states() -> Vec<&'static str> {
+    CaseState::ALL
+        .into_iter()
+        .filter(|s| s.is_open() && *s != CaseState::Draft)
+        .map(CaseState::as_str)
+        .collect()
+}
+
+/// The service goals' at-risk margins: (category, the last expected date that counts as at risk
+/// today).
+pub type RiskMargins = Vec<(String, NaiveDate)>;
+
+/// The at-risk margins of each service goal as of `today` (see [`at_risk_threshold`]).
+pub fn risk_margins(goals: &[(String, i32)], today: NaiveDate) -> RiskMargins {
+    goals
+        .iter()
+        .map(|(category, days)| {
+            let margin = at_risk_threshold(u32::try_from(*days).unwrap_or(0));
+            let until = today
+                .checked_add_days(Days::new(u64::try_from(margin).unwrap_or(0)))
+                .unwrap_or(today);
+            (category.clone(), until)
+        })
+        .collect()
+}
+
+/// Builds the filtered query inside each backend's arm (a boxed query is tied to one backend).
+macro_rules! filtered_cases {
+    ($query:expr, $q:expr, $today:expr, $margins:expr) => {{
+        let q: &QueueQuery = $q;
+        let mut query = $query
+            .filter(cases::authority_code.eq(q.authority_code))
+            .filter(cases::reference.is_not_null());
+        query = match &q.state {
+            StateFilter::Open => query.filter(cases::state.eq_any(open_states())),
+            StateFilter::All => query,
+            StateFilter::One(state) => query.filter(cases::state.eq(state.as_str())),
+        };
+        if let Some(case_type) = &q.case_type {
+            query = query.filter(cases::case_type_code.eq(case_type.clone()));
+        }
+        query = match q.assignee {
+            AssigneeFilter::Anyone => query,
+            AssigneeFilter::Me(id) => query.filter(cases::assignee_user_id.eq(id)),
+            AssigneeFilter::Unassigned => query.filter(cases::assignee_user_id.is_null()),
+        };
+        if q.goal != GoalFilter::Any {
+            query = query
+                .filter(cases::state.eq_any(open_states()))
+                .filter(cases::must_act.eq("authority"))
+                .filter(cases::declared_complete.eq(true))
+                .filter(cases::not_covered_reason.is_null());
+            query = match q.goal {
+                GoalFilter::Missed => query.filter(cases::expected_decision_on.lt($today)),
+                _ => {
+                    // At risk: the expected date falls within this goal's margin from today.
+                    let margins: &RiskMargins = $margins;
+                    let mut at_risk: Box<
+                        dyn BoxableExpression<cases::table, _, SqlType = diesel::sql_types::Bool>,
+                    > = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+                    for (category, until) in margins {
+                        at_risk = Box::new(
+                            at_risk.or(cases::service_goal_category
+                                .eq(category.clone())
+                                .and(cases::expected_decision_on.le(*until))
+                                .assume_not_null()),
+                        );
+                    }
+                    query.filter(at_risk)
+                }
+            };
+        }
+        if let Some(phase) = q.phase {
+            query = match phase {
+                Phase::Received => query.filter(cases::state.eq("submitted")),
+                Phase::Registered | Phase::Screening => query.filter(
+                    cases::state.eq("registered").or(cases::state
+                        .eq("awaiting_applicant")
+                        .and(cases::declared_complete.eq(false))),
+                ),
+                Phase::Processing => query.filter(
+                    cases::state
+                        .eq_any(["in_progress", "hearing"])
+                        .or(cases::state
+                            .eq("awaiting_applicant")
+                            .and(cases::declared_complete.eq(true))),
+                ),
+                Phase::Decided => query.filter(cases::state.eq_any(["decided", "closed"])),
+            };
+        }
+        if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            query = match crate::domain::reference::CaseReference::parse(search) {
+                Ok(reference) => query.filter(cases::reference.eq(reference.to_string())),
+                Err(_) if search.len() == 8 && search.bytes().all(|b| b.is_ascii_digit()) => query
+                    .filter(
+                        cases::applicant_cvr
+                            .eq(search.to_string())
+                            .or(cases::esdh_number.eq(search.to_string()).assume_not_null()),
+                    ),
+                Err(_) => {
+                    let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+                    query.filter(
+                        lower(cases::property_address)
+                            .like(pattern.clone())
+                            .or(lower(cases::applicant_name).like(pattern.clone()))
+                            .or(lower(cases::title).like(pattern))
+                            .or(cases::esdh_number.eq(search.to_string()).assume_not_null()),
+                    )
+                }
+            };
+        }
+        query
+    }};
+}
+
+impl QueueQuery {
+    /// One page of the queue, the number of matches, and the counts per state.
+    pub async fn run(
+        &self,
+        conn: &mut Conn,
+        today: NaiveDate,
+        goals: &[(String, i32)],
+    ) -> QueryResult<QueuePage> {
+        let margins = risk_margins(goals, today);
+        let offset = (self.page.max(1) - 1) * PAGE_SIZE;
+        let cases: Vec<Case> = dispatch!(conn, |c| {
+            let query = filtered_cases!(
+                cases::table.select(Case::as_select()).into_boxed(),
+                self,
+                today,
+                &margins
+            );
+            let query = match self.sort {
+                QueueSort::Expected => {
+                    query.order((cases::expected_decision_on.asc(), cases::id.asc()))
+                }
+                QueueSort::Received => query.order((cases::submitted_at.asc(), cases::id.asc())),
+            };
+            query.limit(PAGE_SIZE).offset(offset).load(c).await
+        })?;
+        let total: i64 = dispatch!(conn, |c| {
+            filtered_cases!(
+                cases::table.select(diesel::dsl::count_star()).into_boxed(),
+                self,
+                today,
+                &margins
+            )
+            .get_result(c)
+            .await
+        })?;
+        let state_counts: Vec<(String, i64)> = dispatch!(conn, |c| cases::table
+            .filter(cases::authority_code.eq(self.authority_code))
+            .filter(cases::reference.is_not_null())
+            .group_by(cases::state)
+            .select((cases::state, diesel::dsl::count_star()))
+            .load(c)
+            .await)?;
+        Ok(QueuePage {
+            cases,
+            total,
+            state_counts,
+        })
+    }
+}
