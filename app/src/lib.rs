@@ -16,6 +16,8 @@ pub mod authorization;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod decision_pdf;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod flash;
