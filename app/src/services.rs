@@ -3,4 +3,5 @@
 pub mod applications;
 pub mod case_events;
 pub mod case_view;
+pub mod decisions;
 pub mod document_store;

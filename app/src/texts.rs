@@ -179,3 +179,14 @@ pub fn user_kind_label(locale: Locale, kind: &str) -> &'static str {
         _ => "user_kind.citizen",
     })
 }
+
+/// A decision's outcome as the caseworker chooses it.
+pub fn outcome_label(locale: Locale, outcome: crate::services::decisions::Outcome) -> &'static str {
+    use crate::services::decisions::Outcome;
+    locale.t(match outcome {
+        Outcome::Approved => "decision.outcome_approved",
+        Outcome::ApprovedWithConditions => "decision.outcome_conditions",
+        Outcome::Refused => "decision.outcome_refused",
+        Outcome::Dismissed => "decision.outcome_dismissed",
+    })
+}

@@ -18,6 +18,7 @@ use app::in_transaction;
 use app::services::case_events::{
     answer_request_item, record, request_information, Actor, ActorKind, EventRequest, RecordError,
 };
+use app::services::decisions::{decide, DecideError, DecisionInput, Outcome};
 use app::state::now_utc;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -139,6 +140,39 @@ async fn carry_out(
             });
             return finish(result.map(|_| ()));
         }
+        "afgoer" => {
+            let decision = match decision_input(form) {
+                Ok(decision) => decision,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let store = &state.app.documents;
+            let base = &state.public_origin;
+            let result = in_transaction!(conn, {
+                decide(
+                    &mut conn,
+                    store,
+                    &case,
+                    Some(version),
+                    actor,
+                    &decision,
+                    base,
+                    now,
+                )
+                .await
+            });
+            return match result {
+                Ok((recorded, document)) => {
+                    tracing::info!(
+                        case_id = recorded.case.id,
+                        document_id = document.id,
+                        "case decided"
+                    );
+                    Ok(Ok(()))
+                }
+                Err(DecideError::Record(error)) => finish(Err(error)),
+                Err(other) => Err(AppError::internal("issuing a decision", &other)),
+            };
+        }
         "modtaget" => {
             let Some(item_id) = text("punkt").and_then(|v| v.parse::<i64>().ok()) else {
                 return Err(AppError::NotFound);
@@ -211,6 +245,45 @@ fn finish(result: Result<(), RecordError>) -> Result<Result<(), Refusal>, AppErr
         Err(RecordError::ItemNotOpen) => Ok(Err(refuse("", "action.item_not_open"))),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The decision form: outcome, heading, text, conditions (one a line) and legal basis.
+fn decision_input(form: &BTreeMap<String, String>) -> Result<DecisionInput, Refusal> {
+    let text = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let outcome =
+        Outcome::parse(&text("udfald")).ok_or(refuse("udfald", "decision.choose_outcome"))?;
+    let heading = text("overskrift");
+    if heading.is_empty() {
+        return Err(refuse("overskrift", "field.required"));
+    }
+    let body = text("afgoerelse");
+    if body.is_empty() {
+        return Err(refuse("afgoerelse", "field.required"));
+    }
+    let conditions: Vec<String> = text("vilkaar")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if outcome == Outcome::ApprovedWithConditions && conditions.is_empty() {
+        return Err(refuse("vilkaar", "decision.conditions_required"));
+    }
+    let legal_basis = text("lovgrundlag");
+    if legal_basis.is_empty() {
+        return Err(refuse("lovgrundlag", "field.required"));
+    }
+    Ok(DecisionInput {
+        outcome,
+        heading,
+        text: body,
+        conditions,
+        legal_basis,
+    })
 }
 
 /// The items of a request for information: `punkt_N` with `frist_N` (a date, today or later).

@@ -490,3 +490,123 @@ async fn the_queue_filters_searches_sorts_and_counts_the_authoritys_cases_only()
         StatusCode::NOT_FOUND
     );
 }
+
+/// The text `pdftotext` extracts from a PDF, and whether `qpdf --check` accepts it.
+fn pdf_text_and_check(bytes: &[u8]) -> (String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("afgoerelse.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils) must be installed");
+    let check = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf must be installed");
+    (
+        String::from_utf8_lossy(&text.stdout).into_owned(),
+        check.status.success(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deciding_issues_a_pdf_letter_the_applicant_downloads_at_once() {
+    let (test_db, cases) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let case = cases
+        .iter()
+        .find(|c| c.authority_code == 851 && c.state == "in_progress")
+        .expect("a case in progress at Aalborg");
+    let reference = case.reference.clone().unwrap();
+    let page_path = format!("/sagsbehandling/sager/{reference}");
+
+    // Conditions chosen but none written: refused, everything typed kept.
+    let body = format!(
+        "handling=afgoer&version={}&udfald=godkendt-med-vilkaar&overskrift=Tilladelse+til+carport\
+         &afgoerelse=Carporten+m%C3%A5+opf%C3%B8res+som+ans%C3%B8gt.&vilkaar=&lovgrundlag=Byggeloven+%C2%A7+16",
+        case.version
+    );
+    let refused = act(db, &aalborg, &reference, &body).await;
+    assert_eq!(location(&refused), format!("{page_path}#handling-afgoer"));
+    let shown = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(
+        shown.body.contains("Skriv mindst ét vilkår")
+            && shown.body.contains("value=\"Tilladelse til carport\"")
+    );
+
+    let body = format!(
+        "handling=afgoer&version={}&udfald=godkendt-med-vilkaar&overskrift=Tilladelse+til+carport\
+         &afgoerelse=Carporten+m%C3%A5+opf%C3%B8res+som+ans%C3%B8gt+med+%C3%A6+%C3%B8+og+%C3%A5.\
+         &vilkaar=Tagvand+skal+nedsives+p%C3%A5+egen+grund.%0D%0AF%C3%A6rdigmelding+senest+1+%C3%A5r+efter+start.\
+         &lovgrundlag=Byggeloven+og+BR18",
+        case.version
+    );
+    let decided = act(db, &aalborg, &reference, &body).await;
+    assert_eq!(location(&decided), format!("{page_path}?udfoert=afgoer"));
+    let now = Case::find(&mut db.conn().await.unwrap(), case.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.state, "decided");
+
+    let owner = login(db, owner_of(case)).await;
+    let folder = get_as(db, RunMode::Demo, &format!("/sager/{reference}"), &owner).await;
+    assert!(folder
+        .body
+        .contains(&format!("/sager/{reference}/afgoerelse.pdf")));
+    let router = server::http::router(app::state::AppState::new(db.clone(), RunMode::Demo));
+    let response = tower::ServiceExt::oneshot(
+        router,
+        get_request(&format!("/sager/{reference}/afgoerelse.pdf"), &owner),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let (text, valid) = pdf_text_and_check(&bytes);
+    assert!(valid, "qpdf --check");
+    let today = app::domain::local_time::copenhagen_date(app::state::now_utc());
+    let deadline = app::decision_pdf::complaint_deadline(today);
+    let deadline_text = app::i18n::Locale::Da.date_long(deadline);
+    for expected in [
+        reference.as_str(),
+        "Tilladelse til carport",
+        "æ ø og å",
+        "Tagvand skal nedsives",
+        "Byggeklageenheden",
+        deadline_text.as_str(),
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} in the letter:\n{text}"
+        );
+    }
+
+    // Nobody else gets it.
+    for outsider in [
+        "sagsbehandler-101",
+        if owner_of(case) == "virksomhed-b" {
+            "borger"
+        } else {
+            "virksomhed-b"
+        },
+    ] {
+        let session = login(db, outsider).await;
+        let other = get_as(
+            db,
+            RunMode::Demo,
+            &format!("/sager/{reference}/afgoerelse.pdf"),
+            &session,
+        )
+        .await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "{outsider}");
+    }
+}

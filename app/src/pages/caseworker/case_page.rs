@@ -15,6 +15,7 @@ use crate::db::access_log::{self, AccessEntry};
 use crate::db::documents::Document;
 use crate::db::events::CaseEvent;
 use crate::db::users::User;
+use crate::decision_pdf::complaint_deadline;
 use crate::domain::lifecycle::{self, EventKind, Lifecycle};
 use crate::domain::local_time::{copenhagen_date, copenhagen_datetime};
 use crate::domain::reference::CaseReference;
@@ -24,6 +25,7 @@ use crate::i18n::Locale;
 use crate::pages::public::case_folder::ClockSection;
 use crate::pages::public::not_found::{redirect_to, NotFoundPage};
 use crate::services::case_view::CaseFolder;
+use crate::services::decisions::Outcome;
 use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
@@ -375,6 +377,37 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
         }
     });
     let (note_form, note_text, note_public) = (f.clone(), f.clone(), f.clone());
+    let decide = f.allows(EventKind::Decided).then(|| {
+        let (outer, a, b, c, d) = (f.clone(), f.clone(), f.clone(), f.clone(), f.clone());
+        let chosen = f.typed("afgoer", "udfald");
+        let outcome_error = f.problem(locale, "afgoer", "udfald");
+        let outcome_class = if outcome_error.is_some() { "form-group form-error" } else { "form-group" };
+        let options = Outcome::ALL
+            .into_iter()
+            .map(|o| {
+                let selected = chosen == o.code();
+                view! { <option value=o.code() selected=selected>{texts::outcome_label(locale, o)}</option> }
+            })
+            .collect_view();
+        let deadline = complaint_deadline(copenhagen_date(now_utc()));
+        view! {
+            <ActionForm locale forms=outer action="afgoer" title=texts::caseworker_action_label(locale, "afgoer") explain=Some(locale.t("caseworker.explain_decide"))>
+                <div class=outcome_class>
+                    <label class="form-label" for="afgoer-udfald">{locale.t("decision.outcome")}</label>
+                    {outcome_error.map(|m| view! { <span class="form-error-message" id="afgoer-udfald-error">{m}</span> })}
+                    <select class="form-select" id="afgoer-udfald" name="udfald">
+                        <option value="">{locale.t("decision.choose")}</option>
+                        {options}
+                    </select>
+                </div>
+                <TextField locale forms=a action="afgoer" name="overskrift".into() label=locale.t("decision.heading_label").into() />
+                <TextArea locale forms=b action="afgoer" name="afgoerelse" label=locale.t("decision.text_label") />
+                <TextArea locale forms=c action="afgoer" name="vilkaar" label=locale.t("decision.conditions_label") />
+                <TextField locale forms=d action="afgoer" name="lovgrundlag".into() label=locale.t("decision.legal_basis_label").into() />
+                <p class="form-hint">{locale.tf("decision.complaint_note", &[("date", &locale.date_long(deadline))])}</p>
+            </ActionForm>
+        }
+    });
     let note = view! {
         <ActionForm locale forms=note_form action="note" title=texts::caseworker_action_label(locale, "note") explain=Some(locale.t("caseworker.explain_note"))>
             <TextArea locale forms=note_text action="note" name="intern_tekst" label=locale.t("caseworker.internal_text") />
@@ -392,6 +425,7 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
             {simple_action(locale, &f, "hoering-start", EventKind::HearingStarted, "caseworker.explain_hearing")}
             {simple_action(locale, &f, "hoering-slut", EventKind::HearingEnded, "caseworker.explain_hearing_end")}
             {text_action(locale, &f, "ikke-omfattet", EventKind::GoalNotCovered, "begrundelse", "caseworker.reason", Some("caseworker.explain_not_covered"))}
+            {decide}
             {simple_action(locale, &f, "luk", EventKind::Closed, "caseworker.explain_close")}
             {text_action(locale, &f, "genaabn", EventKind::Reopened, "begrundelse", "caseworker.reason", None)}
             {note}
