@@ -297,7 +297,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { cases } => {
             let http = config.http()?;
             db.migrate().await.context("migrating")?;
-            let links = crate::demo::seed_if_empty(&db)
+            let documents = config.document_store();
+            let links = crate::demo::seed_if_empty(&db, &documents, &http.public_url)
                 .await
                 .context("seeding the demo data")?;
             if cases > 0 {

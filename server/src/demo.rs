@@ -2,12 +2,15 @@
 //! through the same event path as real cases so their histories and clocks are genuine.
 
 use app::db::cases::{Case, NewCase};
+use app::db::DbError;
 use app::db::{Conn, Database};
 use app::domain::lifecycle::EventKind;
 use app::in_transaction;
 use app::services::case_events::{
-    information_received, record, request_information, Actor, ActorKind, EventRequest, RecordError,
+    information_received, record, request_information, Actor, ActorKind, EventRequest,
 };
+use app::services::decisions::{decide, DecisionInput, Outcome};
+use app::services::document_store::DocumentStore;
 use app::state::now_utc;
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -210,12 +213,23 @@ pub const DEMO_CASES: usize = 48;
 
 /// Seeds the demo data set when the database holds no cases; returns the lines to print at
 /// start-up: a login link per persona and a few demo cases.
-pub async fn seed_if_empty(db: &Database) -> anyhow::Result<Vec<String>> {
+///
+/// Decided cases get their decision letters, generated and stored like any other; `public_url`
+/// is the address the letters point to.
+pub async fn seed_if_empty(
+    db: &Database,
+    documents: &DocumentStore,
+    public_url: &str,
+) -> anyhow::Result<Vec<String>> {
     let mut conn = db.conn().await?;
     if Case::count(&mut conn).await? == 0 {
         let now = now_utc();
+        let letters = Letters {
+            documents,
+            public_url,
+        };
         for index in 0..DEMO_CASES {
-            seed_case(&mut conn, index, now).await?;
+            seed_case(&mut conn, &letters, index, now).await?;
         }
         tracing::info!(cases = DEMO_CASES, "demo data seeded");
     }
@@ -238,8 +252,19 @@ pub async fn seed_if_empty(db: &Database) -> anyhow::Result<Vec<String>> {
     Ok(links)
 }
 
+/// Where the demo's decision letters go and the address they point to.
+pub struct Letters<'a> {
+    pub documents: &'a DocumentStore,
+    pub public_url: &'a str,
+}
+
 /// Creates one demo case and plays its scripted history through the event path.
-pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> anyhow::Result<()> {
+pub async fn seed_case(
+    conn: &mut Conn,
+    letters: &Letters<'_>,
+    index: usize,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
     let scenario = &SCENARIOS[index % SCENARIOS.len()];
     let round = i64::try_from(index / SCENARIOS.len()).unwrap_or(0);
     let authority = AUTHORITIES[index % AUTHORITIES.len()];
@@ -268,7 +293,7 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
         - TimeDelta::hours(2 + (index as i64 % 5));
     let created = submitted - TimeDelta::hours(1);
 
-    let outcome: Result<(), RecordError> = in_transaction!(conn, {
+    let outcome: anyhow::Result<()> = in_transaction!(conn, {
         let case = Case::create(
             conn,
             &NewCase {
@@ -326,9 +351,6 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
                         "Vi mangler en situationsplan med afstande til skel og en facadetegning.",
                     )
                 }
-                D => {
-                    request.public_text = Some("Afgørelsen er truffet. Læs den i afgørelsesbrevet.")
-                }
                 _ => {}
             }
             match kind {
@@ -345,6 +367,20 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
                     ];
                     let message = request.public_text.unwrap_or_default();
                     request_information(conn, case.id, None, actor, message, &items, at).await?;
+                }
+                D => {
+                    let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
+                    decide(
+                        conn,
+                        letters.documents,
+                        &current,
+                        None,
+                        actor,
+                        &demo_decision(index, title),
+                        letters.public_url,
+                        at,
+                    )
+                    .await?;
                 }
                 A => {
                     information_received(
@@ -366,6 +402,40 @@ pub async fn seed_case(conn: &mut Conn, index: usize, now: NaiveDateTime) -> any
     });
     outcome?;
     Ok(())
+}
+
+/// A plausible decision for a demo case: most are permits, some with conditions, a few refusals.
+fn demo_decision(index: usize, title: &str) -> DecisionInput {
+    let outcome = match index % 4 {
+        0 | 1 => Outcome::Approved,
+        2 => Outcome::ApprovedWithConditions,
+        _ => Outcome::Refused,
+    };
+    let conditions = if outcome == Outcome::ApprovedWithConditions {
+        vec![
+            "Tagvand skal nedsives på egen grund.".to_string(),
+            "Byggeriet skal færdigmeldes senest 14 dage efter, at det er afsluttet.".to_string(),
+        ]
+    } else {
+        Vec::new()
+    };
+    let text = match outcome {
+        Outcome::Refused => format!(
+            "Kommunen giver afslag på ansøgningen om {}. Projektet overholder ikke              bebyggelsesprocenten i lokalplanen, og der er ikke grundlag for at give dispensation.",
+            title.to_lowercase()
+        ),
+        _ => format!(
+            "Kommunen giver tilladelse til {} som ansøgt og beskrevet i ansøgningen med              tilhørende tegninger. Tilladelsen bortfalder, hvis arbejdet ikke er påbegyndt              inden et år.",
+            title.to_lowercase()
+        ),
+    };
+    DecisionInput {
+        outcome,
+        heading: format!("{}: {}", outcome.letter_label(), title),
+        text,
+        conditions,
+        legal_basis: "Byggeloven og bygningsreglementet (BR18).".to_string(),
+    }
 }
 
 fn authority_town(code: i32) -> &'static str {

@@ -369,8 +369,14 @@ both_backends!(history_drives_state_and_clock, |db| async move {
 both_backends!(demo_data_covers_every_state, |db| async move {
     let mut conn = db.conn().await.unwrap();
     let now = app::state::now_utc();
+    let documents =
+        app::state::AppState::new(db.clone(), app::authorization::RunMode::Demo).documents;
+    let letters = server::demo::Letters {
+        documents: &documents,
+        public_url: "http://127.0.0.1:3000",
+    };
     for index in 0..server::demo::DEMO_CASES {
-        server::demo::seed_case(&mut conn, index, now)
+        server::demo::seed_case(&mut conn, &letters, index, now)
             .await
             .unwrap();
     }
@@ -398,6 +404,12 @@ both_backends!(demo_data_covers_every_state, |db| async move {
             "case {}",
             case.id
         );
+        // Every case that was decided has its generated letter.
+        let was_decided = history.iter().any(|e| e.kind == "decided");
+        let letter = app::db::documents::Document::latest_decision(&mut conn, case.id)
+            .await
+            .unwrap();
+        assert_eq!(letter.is_some(), was_decided, "case {}", case.id);
         let folder = CaseFolder::for_case(&mut conn, case.clone(), now)
             .await
             .unwrap();
