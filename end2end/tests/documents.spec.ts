@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { noAxeViolations, personLoggedIn, tinyPdf } from "./support";
 
-test("an employee applies with an attachment, the colleague sees it, another company does not, and a request is answered by upload", async ({ browser }, testInfo) => {
+test("an employee applies with an attachment, the colleague sees it, another company does not; a request is answered by upload; the decision PDF is downloaded", async ({ browser }, testInfo) => {
   const javaScript = testInfo.project.name !== "no-javascript";
   const anders = await personLoggedIn(browser, javaScript, "/auth/login", "virksomhed-a");
 
@@ -88,8 +88,31 @@ test("an employee applies with an attachment, the colleague sees it, another com
   await expect(anders.getByTestId("timeline")).toContainText("Oplysningerne er modtaget");
   await expect(anders.getByTestId("documents").getByRole("link", { name: "skel.pdf" })).toBeVisible();
 
-  // The caseworker sees the answers and can act again.
+  // The caseworker sees the answers, declares the application complete and decides.
   await caseworker.reload();
   await expect(caseworker.getByTestId("must-act")).toHaveText("Myndigheden");
   await expect(caseworker.getByTestId("documents").getByRole("link", { name: "facade.pdf" })).toBeVisible();
+  await caseworker.getByRole("button", { name: "Erklær fuldt oplyst" }).click();
+  await expect(caseworker.getByText("Udført: Erklær fuldt oplyst.")).toBeVisible();
+  await caseworker.getByLabel("Udfald").selectOption({ label: "Tilladelse med vilkår" });
+  await caseworker.getByLabel("Overskrift").fill("Tilladelse til udhus");
+  await caseworker.getByLabel("Afgørelsen og begrundelsen").fill("Udhuset må opføres som ansøgt, og skellet er overholdt.");
+  await caseworker.getByLabel("Vilkår (ét pr. linje)").fill("Tagvand nedsives på egen grund.");
+  await caseworker.getByLabel("Lovgrundlag").fill("Byggeloven og BR18");
+  await caseworker.getByRole("button", { name: "Træf afgørelse" }).click();
+  await expect(caseworker.getByTestId("state")).toHaveText(/^Afgjort/);
+  await noAxeViolations(caseworker);
+
+  // The applicant downloads the decision letter from the folder.
+  await anders.goto(`/sager/${reference}`);
+  const decisionLink = anders.getByTestId("decision").getByRole("link", { name: "Hent afgørelsen (PDF)" });
+  await expect(decisionLink).toBeVisible();
+  const letter = await anders.request.get((await decisionLink.getAttribute("href"))!);
+  expect(letter.status()).toBe(200);
+  expect(letter.headers()["content-type"]).toBe("application/pdf");
+  const bytes = await letter.body();
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(bytes.length).toBeGreaterThan(5000);
+  // Another company cannot fetch it.
+  expect((await bo.request.get(`/sager/${reference}/afgoerelse.pdf`)).status()).toBe(404);
 });
