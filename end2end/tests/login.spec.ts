@@ -63,6 +63,7 @@ test("a caseworker logs in through the staff provider and sees only the own auth
   await page.getByRole("button", { name: "Log af" }).click();
 
   await providerLogin(page, "/auth/staff/login", "sagsbehandler-851");
+  await expect(page).toHaveURL(/\/sagsbehandling$/);
   await expect(page.getByTestId("logged-in-as")).toHaveText("Logget ind som Niels Sagsbehandler");
   await page.goto(`/sager/${aalborg}`);
   await expect(page.getByTestId("reference")).toHaveText(aalborg);

@@ -78,6 +78,7 @@ pub fn after_login(next: Option<&str>, viewer: &Viewer) -> String {
     match next {
         Some(path) if is_local_path(path) => path.to_string(),
         _ if viewer.is_applicant() => "/mine-sager".to_string(),
+        _ if matches!(viewer, Viewer::Caseworker { .. }) => "/sagsbehandling".to_string(),
         _ => "/".to_string(),
     }
 }

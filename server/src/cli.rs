@@ -251,6 +251,19 @@ pub enum Command {
         /// Seed of the random generator, for repeatable data sets.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Put every case at this authority (e.g. 851) instead of spreading them over all.
+        #[arg(long)]
+        authority: Option<i32>,
+    },
+    /// Measures the caseworker queue and the decision letters on the configured database and
+    /// prints median and 99th percentile (a benchmark, not a test).
+    Bench {
+        /// The authority whose queue is measured.
+        #[arg(long, default_value_t = 851)]
+        authority: i32,
+        /// How many queue requests and how many letters.
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
     },
 }
 
@@ -302,7 +315,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .context("seeding the demo data")?;
             if cases > 0 {
-                crate::generate::generate(&db, cases, 1)
+                crate::generate::generate(&db, cases, 1, None)
                     .await
                     .context("generating cases")?;
             }
@@ -314,9 +327,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::http::serve(config.listen, state, http, links).await
         }
-        Command::Generate { cases, seed } => {
+        Command::Bench {
+            authority,
+            requests,
+        } => crate::bench::run(&db, authority, requests).await,
+        Command::Generate {
+            cases,
+            seed,
+            authority,
+        } => {
             db.migrate().await.context("migrating")?;
-            crate::generate::generate(&db, cases, seed)
+            crate::generate::generate(&db, cases, seed, authority)
                 .await
                 .context("generating cases")?;
             Ok(())

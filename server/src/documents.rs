@@ -379,11 +379,7 @@ pub async fn download(
         );
     };
     let outcome = async {
-        let reference = CaseReference::parse(&raw_reference).map_err(|_| AppError::NotFound)?;
-        let mut conn = state.app.db.conn().await?;
-        let case = Case::find_by_reference(&mut conn, &reference)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (mut conn, case) = case_at(&state, &raw_reference).await?;
         let document = Document::find_in_case(&mut conn, case.id, document_id).await?;
         send_document(&state, &user, &case, document, Disposition::Attachment).await
     }
@@ -401,16 +397,23 @@ pub async fn latest_decision(
         return login_redirect(&state, &format!("/sager/{raw_reference}/afgoerelse.pdf"));
     };
     let outcome = async {
-        let reference = CaseReference::parse(&raw_reference).map_err(|_| AppError::NotFound)?;
-        let mut conn = state.app.db.conn().await?;
-        let case = Case::find_by_reference(&mut conn, &reference)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (mut conn, case) = case_at(&state, &raw_reference).await?;
         let document = Document::latest_decision(&mut conn, case.id).await?;
         send_document(&state, &user, &case, document, Disposition::Inline).await
     }
     .await;
     outcome.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The case at a reference in an address (whether the viewer may see it is asked later, of the
+/// document).
+async fn case_at(state: &HttpState, raw_reference: &str) -> Result<(Conn, Case), AppError> {
+    let reference = CaseReference::parse(raw_reference).map_err(|_| AppError::NotFound)?;
+    let mut conn = state.app.db.conn().await?;
+    let case = Case::find_by_reference(&mut conn, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((conn, case))
 }
 
 /// `GET /ansoegning/{id}/bilag/{document}`: an attachment of the user's own draft.

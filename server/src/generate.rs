@@ -72,10 +72,23 @@ struct Planned {
     events: Vec<(EventKind, NaiveDateTime)>,
 }
 
-/// Generates `count` cases (seeded for repeatability) and reports progress on stderr.
-pub async fn generate(db: &Database, count: u64, seed: u64) -> anyhow::Result<()> {
+/// Generates `count` cases (seeded for repeatability) and reports progress on stderr; all at
+/// one authority when `only_authority` names it (to load one queue), else spread over all.
+pub async fn generate(
+    db: &Database,
+    count: u64,
+    seed: u64,
+    only_authority: Option<i32>,
+) -> anyhow::Result<()> {
     let mut conn = db.conn().await?;
-    let authorities = Authority::all(&mut conn).await?;
+    let authorities: Vec<Authority> = Authority::all(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|a| only_authority.is_none_or(|code| a.code == code))
+        .collect();
+    if authorities.is_empty() {
+        anyhow::bail!("no such authority: {only_authority:?}");
+    }
     let types = CaseType::all(&mut conn).await?;
     let goals: HashMap<String, u32> = ServiceGoal::all(&mut conn)
         .await?

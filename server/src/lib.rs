@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod applications;
 pub mod auth;
+pub mod bench;
 pub mod caseworker;
 pub mod cli;
 pub mod demo;

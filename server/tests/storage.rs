@@ -433,7 +433,7 @@ both_backends!(demo_data_covers_every_state, |db| async move {
 });
 
 both_backends!(generator_writes_consistent_cases, |db| async move {
-    server::generate::generate(&db, 700, 7).await.unwrap();
+    server::generate::generate(&db, 700, 7, None).await.unwrap();
     let mut conn = db.conn().await.unwrap();
     assert_eq!(Case::count(&mut conn).await.unwrap(), 700);
     for id in [1_i64, 350, 700] {

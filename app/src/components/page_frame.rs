@@ -54,10 +54,12 @@ pub fn SiteHeader(
                 Some(organisation) => format!("{}, {}", user.name, organisation),
                 None => user.name.clone(),
             };
-            let my_cases = user
-                .viewer
-                .is_applicant()
-                .then(|| view! { <a href="/mine-sager" class="header-link">{locale.t("header.my_cases")}</a> });
+            // Applicants go to their cases, caseworkers to their queue.
+            let my_cases = if user.viewer.is_applicant() {
+                view! { <a href="/mine-sager" class="header-link">{locale.t("header.my_cases")}</a> }.into_any()
+            } else {
+                view! { <a href="/sagsbehandling" class="header-link">{locale.t("header.queue")}</a> }.into_any()
+            };
             view! {
                 <p class="user" data-testid="logged-in-as">{locale.tf("header.logged_in_as", &[("name", &who)])}</p>
                 {my_cases}

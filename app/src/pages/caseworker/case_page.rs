@@ -458,6 +458,7 @@ fn ActionForm(
     }
 }
 
+/// A one-line input of an action's form, filled with what was typed when the form came back.
 #[component]
 fn TextField(
     locale: Locale,
@@ -467,32 +468,10 @@ fn TextField(
     label: String,
     #[prop(optional)] input_type: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("{action}-{name}");
-    let error = forms.problem(locale, action, &name);
-    let value = forms.typed(action, &name);
-    let class = if error.is_some() {
-        "form-group form-error"
-    } else {
-        "form-group"
-    };
-    view! {
-        <div class=class>
-            <label class="form-label" for=id.clone()>{label}</label>
-            {error.clone().map(|message| view! {
-                <span class="form-error-message" id=format!("{id}-error")><span class="sr-only">{locale.t("error.prefix")} " "</span>{message}</span>
-            })}
-            <input
-                class="form-input"
-                type=input_type.unwrap_or("text")
-                id=id.clone()
-                name=name
-                value=value
-                aria-describedby=error.is_some().then(|| format!("{id}-error"))
-            />
-        </div>
-    }
+    view! { <Field locale forms action name label input_type=input_type.unwrap_or("text") /> }
 }
 
+/// A text area of an action's form.
 #[component]
 fn TextArea(
     locale: Locale,
@@ -501,21 +480,40 @@ fn TextArea(
     name: &'static str,
     label: &'static str,
 ) -> impl IntoView {
+    view! { <Field locale forms action name=name.to_string() label=label.to_string() input_type="textarea" /> }
+}
+
+/// A labelled field with its error message; `input_type` "textarea" gives a text area.
+#[component]
+fn Field(
+    locale: Locale,
+    forms: ActionForms,
+    action: &'static str,
+    name: String,
+    label: String,
+    input_type: &'static str,
+) -> impl IntoView {
     let id = format!("{action}-{name}");
-    let error = forms.problem(locale, action, name);
-    let value = forms.typed(action, name);
+    let error = forms.problem(locale, action, &name);
+    let value = forms.typed(action, &name);
     let class = if error.is_some() {
         "form-group form-error"
     } else {
         "form-group"
     };
+    let described_by = error.is_some().then(|| format!("{id}-error"));
+    let input = if input_type == "textarea" {
+        view! { <textarea class="form-input" id=id.clone() name=name rows="3" aria-describedby=described_by>{value}</textarea> }.into_any()
+    } else {
+        view! { <input class="form-input" type=input_type id=id.clone() name=name value=value aria-describedby=described_by /> }.into_any()
+    };
     view! {
         <div class=class>
             <label class="form-label" for=id.clone()>{label}</label>
-            {error.clone().map(|message| view! {
+            {error.map(|message| view! {
                 <span class="form-error-message" id=format!("{id}-error")><span class="sr-only">{locale.t("error.prefix")} " "</span>{message}</span>
             })}
-            <textarea class="form-input" id=id.clone() name=name rows="3" aria-describedby=error.is_some().then(|| format!("{id}-error"))>{value}</textarea>
+            {input}
         </div>
     }
 }

@@ -316,7 +316,7 @@ fn QueueView(locale: Locale, data: QueueData, form: QueueForm) -> impl IntoView 
             </div>
             <button type="submit" class="button button-secondary">{locale.t("queue.apply")}</button>
         </form>
-        <p role="status" data-testid="queue-total">{locale.tf("queue.total", &[("n", &data.page.total)])}</p>
+        <p role="status" data-testid="queue-total">{if data.page.total == 1 { locale.t("queue.total_one").to_string() } else { locale.tf("queue.total", &[("n", &data.page.total)]) }}</p>
         <div class="table--responsive-scroll">
             <table class="table table--compact" data-testid="queue">
                 <thead><tr>
