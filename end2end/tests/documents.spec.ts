@@ -57,7 +57,7 @@ test("an employee applies with an attachment, the colleague sees it, another com
   // The authority asks for two things.
   const caseworker = await personLoggedIn(browser, javaScript, "/auth/staff/login", "sagsbehandler-851");
   await expect(caseworker.getByRole("heading", { level: 1 })).toHaveText("Sagskø — Aalborg");
-  await caseworker.getByLabel("Søg").fill(reference);
+  await caseworker.getByLabel("Søg", { exact: true }).fill(reference);
   await caseworker.getByRole("button", { name: "Vis sager" }).click();
   await expect(caseworker.getByTestId("queue-total")).toHaveText("1 sag");
   await noAxeViolations(caseworker);
