@@ -623,3 +623,120 @@ both_backends!(
             .all(|i| i.status == "answered" && i.answer_comment.as_deref() == Some("Vedhæftet")));
     }
 );
+
+both_backends!(the_queue_answers_alike_on_both_databases, |db| async move {
+    use app::db::queue::{AssigneeFilter, GoalFilter, QueueQuery, QueueSort, StateFilter};
+    let mut conn = db.conn().await.unwrap();
+    server::generate::generate(&db, 400, 11, Some(851))
+        .await
+        .unwrap();
+    let now = app::state::now_utc();
+    let today = app::domain::local_time::copenhagen_date(now);
+    let goals: Vec<(String, i32)> = ServiceGoal::all(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| (g.category, g.target_days))
+        .collect();
+    let mut all = Vec::new();
+    for id in 1..=400 {
+        all.push(Case::find(&mut conn, id).await.unwrap().unwrap());
+    }
+    let open: Vec<&Case> = all.iter().filter(|c| c.case_state().is_open()).collect();
+    let base = QueueQuery {
+        authority_code: 851,
+        state: StateFilter::Open,
+        case_type: None,
+        assignee: AssigneeFilter::Anyone,
+        goal: GoalFilter::Any,
+        phase: None,
+        search: None,
+        sort: QueueSort::Expected,
+        page: 1,
+    };
+    let page = base.run(&mut conn, today, &goals).await.unwrap();
+    assert_eq!(page.total, open.len() as i64);
+    assert!(page.cases.iter().all(|c| c.case_state().is_open()));
+    // Earliest expected date first, cases without one last.
+    let dates: Vec<_> = page
+        .cases
+        .iter()
+        .map(|c| {
+            (
+                c.expected_decision_on.is_none(),
+                c.expected_decision_on,
+                c.id,
+            )
+        })
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "expected-date order");
+    let counted: i64 = page.state_counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(counted, 400);
+
+    let everything = QueueQuery {
+        state: StateFilter::All,
+        sort: QueueSort::Received,
+        ..base.clone()
+    };
+    let page = everything.run(&mut conn, today, &goals).await.unwrap();
+    assert_eq!(page.total, 400);
+    let received: Vec<_> = page.cases.iter().map(|c| c.submitted_at).collect();
+    assert!(received.windows(2).all(|w| w[0] <= w[1]), "received order");
+
+    let target = &all[17];
+    let by_reference = QueueQuery {
+        state: StateFilter::All,
+        search: target.reference.clone(),
+        ..base.clone()
+    };
+    let found = by_reference.run(&mut conn, today, &goals).await.unwrap();
+    assert_eq!((found.total, found.cases[0].id), (1, target.id));
+    let word = target
+        .property_address
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_uppercase();
+    let by_word = QueueQuery {
+        state: StateFilter::All,
+        search: Some(word),
+        ..base.clone()
+    };
+    assert!(
+        by_word.run(&mut conn, today, &goals).await.unwrap().total >= 1,
+        "case-insensitive address search"
+    );
+
+    let missed = QueueQuery {
+        goal: GoalFilter::Missed,
+        ..base.clone()
+    };
+    let expected_missed = open
+        .iter()
+        .filter(|c| {
+            c.must_act == "authority"
+                && c.declared_complete
+                && c.not_covered_reason.is_none()
+                && c.expected_decision_on.is_some_and(|d| d < today)
+        })
+        .count();
+    assert_eq!(
+        missed.run(&mut conn, today, &goals).await.unwrap().total,
+        expected_missed as i64
+    );
+    let at_risk = QueueQuery {
+        goal: GoalFilter::AtRisk,
+        ..base.clone()
+    };
+    assert!(at_risk.run(&mut conn, today, &goals).await.unwrap().total >= expected_missed as i64);
+    let elsewhere = QueueQuery {
+        authority_code: 101,
+        ..base
+    };
+    assert_eq!(
+        elsewhere.run(&mut conn, today, &goals).await.unwrap().total,
+        0
+    );
+});

@@ -77,13 +77,14 @@ pub struct QueuePage {
     pub state_counts: Vec<(String, i64)>,
 }
 
-/// The open states, as stored.
-fn open_states() -> Vec<&'static str> {
-    CaseState::ALL
-        .into_iter()
-        .filter(|s| s.is_open() && *s != CaseState::Draft)
-        .map(CaseState::as_str)
-        .collect()
+/// The filter for the states that still need work, as literal SQL rather than bound values: the
+/// queue's partial indexes (migration `access_log`) carry exactly this text as their `WHERE`, and
+/// a database can use a partial index only when it sees the query imply it.
+pub const OPEN_STATES_SQL: &str =
+    "state IN ('submitted', 'registered', 'in_progress', 'awaiting_applicant', 'hearing')";
+
+fn open_states() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>(OPEN_STATES_SQL)
 }
 
 /// The service goals' at-risk margins: (category, the last expected date that counts as at risk
@@ -108,12 +109,11 @@ pub fn risk_margins(goals: &[(String, i32)], today: NaiveDate) -> RiskMargins {
 macro_rules! filtered_cases {
     ($query:expr, $q:expr, $today:expr, $margins:expr) => {{
         let q: &QueueQuery = $q;
-        let mut query = $query
-            .filter(cases::authority_code.eq(q.authority_code))
-            .filter(cases::reference.is_not_null());
+        // Drafts are the applicant's alone; every filter keeps to indexed columns where it can.
+        let mut query = $query.filter(cases::authority_code.eq(q.authority_code));
         query = match &q.state {
-            StateFilter::Open => query.filter(cases::state.eq_any(open_states())),
-            StateFilter::All => query,
+            StateFilter::Open => query.filter(open_states()),
+            StateFilter::All => query.filter(cases::state.ne(CaseState::Draft.as_str())),
             StateFilter::One(state) => query.filter(cases::state.eq(state.as_str())),
         };
         if let Some(case_type) = &q.case_type {
@@ -126,7 +126,7 @@ macro_rules! filtered_cases {
         };
         if q.goal != GoalFilter::Any {
             query = query
-                .filter(cases::state.eq_any(open_states()))
+                .filter(open_states())
                 .filter(cases::must_act.eq("authority"))
                 .filter(cases::declared_complete.eq(true))
                 .filter(cases::not_covered_reason.is_null());
@@ -211,9 +211,11 @@ impl QueueQuery {
                 &margins
             );
             let query = match self.sort {
-                QueueSort::Expected => {
-                    query.order((cases::expected_decision_on.asc(), cases::id.asc()))
-                }
+                // Cases without an expected date last, on both databases alike (PostgreSQL
+                // and SQLite put NULL at opposite ends by default).
+                QueueSort::Expected => query.order(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "expected_decision_on ASC NULLS LAST, id ASC",
+                )),
                 QueueSort::Received => query.order((cases::submitted_at.asc(), cases::id.asc())),
             };
             query.limit(PAGE_SIZE).offset(offset).load(c).await
@@ -228,17 +230,51 @@ impl QueueQuery {
             .get_result(c)
             .await
         })?;
-        let state_counts: Vec<(String, i64)> = dispatch!(conn, |c| cases::table
+        // Counted from the (authority, state, …) index alone; drafts are left out afterwards.
+        let mut state_counts: Vec<(String, i64)> = dispatch!(conn, |c| cases::table
             .filter(cases::authority_code.eq(self.authority_code))
-            .filter(cases::reference.is_not_null())
             .group_by(cases::state)
             .select((cases::state, diesel::dsl::count_star()))
             .load(c)
             .await)?;
+        state_counts.retain(|(state, _)| state != CaseState::Draft.as_str());
         Ok(QueuePage {
             cases,
             total,
             state_counts,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OPEN_STATES_SQL;
+    use crate::domain::lifecycle::CaseState;
+
+    #[test]
+    fn the_literal_open_filter_names_exactly_the_open_states() {
+        for state in CaseState::ALL {
+            let named = OPEN_STATES_SQL.contains(&format!("'{}'", state.as_str()));
+            assert_eq!(
+                named,
+                state.is_open() && state != CaseState::Draft,
+                "{state:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_partial_indexes_carry_the_same_filter() {
+        for migration in [
+            include_str!("../../../migrations/postgres/2026-11-27-000004_access_log/up.sql"),
+            include_str!("../../../migrations/sqlite/2026-11-27-000004_access_log/up.sql"),
+        ] {
+            assert_eq!(
+                migration
+                    .matches(&format!("WHERE {OPEN_STATES_SQL};"))
+                    .count(),
+                2
+            );
+        }
     }
 }

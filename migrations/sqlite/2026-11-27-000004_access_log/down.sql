@@ -1,2 +1,3 @@
-DROP INDEX cases_queue_expected;
+DROP INDEX cases_open_received;
+DROP INDEX cases_open_expected;
 DROP TABLE case_access_log;

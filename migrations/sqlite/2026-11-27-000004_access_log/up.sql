@@ -7,5 +7,10 @@ CREATE TABLE case_access_log (
 );
 CREATE INDEX case_access_log_case ON case_access_log (case_id, viewed_at);
 
--- The queue walks an authority's cases in expected-date order and stops after one page.
-CREATE INDEX cases_queue_expected ON cases (authority_code, expected_decision_on, id);
+-- The queue walks an authority's open cases in expected-date or received order and stops after
+-- one page. Partial: an authority's many decided cases would otherwise lie in the way. The WHERE
+-- is the very text the queue's query carries (app/src/db/queue.rs, OPEN_STATES_SQL).
+CREATE INDEX cases_open_expected ON cases (authority_code, expected_decision_on, id)
+    WHERE state IN ('submitted', 'registered', 'in_progress', 'awaiting_applicant', 'hearing');
+CREATE INDEX cases_open_received ON cases (authority_code, submitted_at, id)
+    WHERE state IN ('submitted', 'registered', 'in_progress', 'awaiting_applicant', 'hearing');
