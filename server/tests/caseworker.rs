@@ -616,3 +616,108 @@ async fn deciding_issues_a_pdf_letter_the_applicant_downloads_at_once() {
         assert_eq!(other.status, StatusCode::NOT_FOUND, "{outsider}");
     }
 }
+
+/// Posts one action on the case as it is now; returns where it went, the case after, and the
+/// version before.
+async fn step(
+    db: &app::db::Database,
+    session: &str,
+    reference: &str,
+    body: &str,
+) -> (String, Case, i64) {
+    let parsed = app::domain::reference::CaseReference::parse(reference).unwrap();
+    let before = Case::find_by_reference(&mut db.conn().await.unwrap(), &parsed)
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = act(
+        db,
+        session,
+        reference,
+        &format!("{body}&version={}", before.version),
+    )
+    .await;
+    let after = Case::find(&mut db.conn().await.unwrap(), before.id)
+        .await
+        .unwrap()
+        .unwrap();
+    (location(&answer), after, before.version)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hearing_goal_exemption_close_and_reopen_each_write_one_event() {
+    let (test_db, _) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let anders = login(db, "virksomhed-a").await;
+    let draft = complete_draft(db, &anders).await;
+    post_form(
+        db,
+        &anders,
+        &format!("/handlinger/ansoegning/{draft}/send"),
+        "",
+    )
+    .await;
+    let reference = Case::find(&mut db.conn().await.unwrap(), draft)
+        .await
+        .unwrap()
+        .unwrap()
+        .reference
+        .unwrap();
+    let page_path = format!("/sagsbehandling/sager/{reference}");
+    let steps = [
+        ("handling=registrer&esdh_nummer=H-1", "registered"),
+        ("handling=fuldt-oplyst", "in_progress"),
+        (
+            "handling=hoering-start&offentlig_tekst=Naboerne+h%C3%B8res+i+14+dage",
+            "hearing",
+        ),
+        ("handling=hoering-slut", "in_progress"),
+        (
+            "handling=ikke-omfattet&begrundelse=Lovligg%C3%B8relsessag",
+            "in_progress",
+        ),
+        (
+            "handling=afgoer&udfald=afslag&overskrift=Afslag&afgoerelse=Afslag.&lovgrundlag=BR18",
+            "decided",
+        ),
+        ("handling=luk", "closed"),
+        (
+            "handling=genaabn&begrundelse=Klage+gav+medhold",
+            "in_progress",
+        ),
+    ];
+    for (body, state) in steps {
+        let (went_to, after, version_before) = step(db, &aalborg, &reference, body).await;
+        assert!(
+            went_to.starts_with(&format!("{page_path}?udfoert=")),
+            "{body}: {went_to}"
+        );
+        assert_eq!(after.state, state, "{body}");
+        assert_eq!(after.version, version_before + 1, "{body}: one event");
+    }
+    let case = Case::find(&mut db.conn().await.unwrap(), draft)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        case.not_covered_reason.as_deref(),
+        Some("Lovliggørelsessag")
+    );
+
+    // A reopen without a reason, and an action the state does not allow, are refused unchanged.
+    let (went_to, after, version_before) =
+        step(db, &aalborg, &reference, "handling=genaabn&begrundelse=").await;
+    assert_eq!(went_to, format!("{page_path}#handling-genaabn"));
+    assert_eq!(after.version, version_before);
+    let (_, after, version_before) = step(db, &aalborg, &reference, "handling=hoering-slut").await;
+    assert_eq!(after.version, version_before);
+    let shown = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert!(shown
+        .body
+        .contains("Handlingen er ikke mulig i sagens nuværende status."));
+
+    // The applicant sees the hearing's public text and the exemption, never the internal side.
+    let folder = get_as(db, RunMode::Demo, &format!("/sager/{reference}"), &anders).await;
+    assert!(folder.body.contains("Naboerne høres i 14 dage"));
+}
