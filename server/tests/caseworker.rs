@@ -104,18 +104,7 @@ async fn a_caseworker_registers_requests_and_is_told_what_changed_meanwhile() {
     let db = &test_db.db;
     let aalborg = login(db, "sagsbehandler-851").await;
     let anders = login(db, "virksomhed-a").await;
-    let draft = complete_draft(db, &anders).await;
-    post_form(
-        db,
-        &anders,
-        &format!("/handlinger/ansoegning/{draft}/send"),
-        "",
-    )
-    .await;
-    let case = &Case::find(&mut db.conn().await.unwrap(), draft)
-        .await
-        .unwrap()
-        .unwrap();
+    let case = &submitted_case(db, &anders).await;
     let reference = case.reference.clone().unwrap();
     let page_path = format!("/sagsbehandling/sager/{reference}");
 
@@ -650,20 +639,8 @@ async fn hearing_goal_exemption_close_and_reopen_each_write_one_event() {
     let db = &test_db.db;
     let aalborg = login(db, "sagsbehandler-851").await;
     let anders = login(db, "virksomhed-a").await;
-    let draft = complete_draft(db, &anders).await;
-    post_form(
-        db,
-        &anders,
-        &format!("/handlinger/ansoegning/{draft}/send"),
-        "",
-    )
-    .await;
-    let reference = Case::find(&mut db.conn().await.unwrap(), draft)
-        .await
-        .unwrap()
-        .unwrap()
-        .reference
-        .unwrap();
+    let sent = submitted_case(db, &anders).await;
+    let (draft, reference) = (sent.id, sent.reference.unwrap());
     let page_path = format!("/sagsbehandling/sager/{reference}");
     let steps = [
         ("handling=registrer&esdh_nummer=H-1", "registered"),

@@ -205,3 +205,19 @@ pub fn get_request(uri: &str, session: &str) -> Request<Body> {
         .body(Body::empty())
         .unwrap()
 }
+
+/// A carport application at Aalborg sent by this applicant; returns the case as sent.
+pub async fn submitted_case(db: &Database, session: &str) -> Case {
+    let draft = complete_draft(db, session).await;
+    post_form(
+        db,
+        session,
+        &format!("/handlinger/ansoegning/{draft}/send"),
+        "",
+    )
+    .await;
+    Case::find(&mut db.conn().await.unwrap(), draft)
+        .await
+        .unwrap()
+        .unwrap()
+}

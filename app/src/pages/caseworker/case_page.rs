@@ -2,9 +2,9 @@
 //! plus internal notes, the audit trail, and the actions the case's state allows — each a plain
 //! form that becomes one event.
 
-use crate::app::{current_path, use_locale};
-use crate::auth::{current_viewer, staff_login_path};
-use crate::authorization::{may_act_as_authority, RunMode, Viewer};
+use crate::app::use_locale;
+use crate::auth::current_viewer;
+use crate::authorization::{may_act_as_authority, Viewer};
 use crate::components::documents::DocumentTable;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::information_requests::InformationRequests;
@@ -22,8 +22,9 @@ use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::flash::{take_caseworker_flash, CaseworkerFlash};
 use crate::i18n::Locale;
+use crate::pages::caseworker::caseworker_or_login;
 use crate::pages::public::case_folder::ClockSection;
-use crate::pages::public::not_found::{redirect_to, NotFoundPage};
+use crate::pages::public::not_found::NotFoundPage;
 use crate::services::case_view::CaseFolder;
 use crate::services::decisions::Outcome;
 use crate::state::{now_utc, AppState};
@@ -46,15 +47,8 @@ async fn load(
     raw: String,
 ) -> Result<Option<CasePageData>, AppError> {
     let state = state?;
-    let Viewer::Caseworker { user_id, .. } = viewer else {
-        if !viewer.is_logged_in() {
-            redirect_to(&staff_login_path(
-                state.mode == RunMode::Demo,
-                &current_path(),
-            ));
-            return Ok(None);
-        }
-        return Err(AppError::NotFound);
+    let Some((user_id, _)) = caseworker_or_login(&viewer, &state)? else {
+        return Ok(None);
     };
     let reference = CaseReference::parse(&raw).map_err(|_| AppError::NotFound)?;
     let mut conn = state.db.conn().await?;

@@ -1,9 +1,9 @@
 //! The queue (`/sagsbehandling`): the authority's cases, filtered, searched, sorted and paged,
 //! as a plain GET form so every view has an address that can be bookmarked and shared.
 
-use crate::app::{current_path, use_locale};
-use crate::auth::{current_viewer, staff_login_path};
-use crate::authorization::{RunMode, Viewer};
+use crate::app::use_locale;
+use crate::auth::current_viewer;
+use crate::authorization::Viewer;
 use crate::components::page_frame::{percent_encode, PageTitle};
 use crate::db::authorities::{Authority, CaseType, ServiceGoal};
 use crate::db::queue::{
@@ -14,7 +14,8 @@ use crate::domain::lifecycle::{CaseState, Phase};
 use crate::domain::local_time::copenhagen_date;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::pages::public::not_found::{redirect_to, NotFoundPage};
+use crate::pages::caseworker::caseworker_or_login;
+use crate::pages::public::not_found::NotFoundPage;
 use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
@@ -114,19 +115,8 @@ async fn load(
     form: QueueForm,
 ) -> Result<Option<QueueData>, AppError> {
     let state = state?;
-    let Viewer::Caseworker {
-        user_id,
-        authority_code,
-    } = viewer
-    else {
-        if !viewer.is_logged_in() {
-            redirect_to(&staff_login_path(
-                state.mode == RunMode::Demo,
-                &current_path(),
-            ));
-            return Ok(None);
-        }
-        return Err(AppError::NotFound);
+    let Some((user_id, authority_code)) = caseworker_or_login(&viewer, &state)? else {
+        return Ok(None);
     };
     let mut conn = state.db.conn().await?;
     let today = copenhagen_date(now_utc());
