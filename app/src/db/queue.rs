@@ -83,6 +83,15 @@ pub struct QueuePage {
 pub const OPEN_STATES_SQL: &str =
     "state IN ('submitted', 'registered', 'in_progress', 'awaiting_applicant', 'hearing')";
 
+/// Expected-date order with the cases that have no expected date last, on both databases alike
+/// (they put NULL at opposite ends by default). Written as the very expression of the
+/// `cases_by_expected` index of each backend, so the queue walks that index and stops after one
+/// page even across an authority's 100,000 cases.
+pub const EXPECTED_ORDER_POSTGRES: &str =
+    "COALESCE(expected_decision_on, DATE '9999-12-31') ASC, id ASC";
+/// SQLite stores dates as `YYYY-MM-DD` text.
+pub const EXPECTED_ORDER_SQLITE: &str = "COALESCE(expected_decision_on, '9999-12-31') ASC, id ASC";
+
 fn open_states() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
     diesel::dsl::sql::<diesel::sql_types::Bool>(OPEN_STATES_SQL)
 }
@@ -203,6 +212,10 @@ impl QueueQuery {
     ) -> QueryResult<QueuePage> {
         let margins = risk_margins(goals, today);
         let offset = (self.page.max(1) - 1) * PAGE_SIZE;
+        let by_expected = match conn {
+            Conn::Postgres(_) => EXPECTED_ORDER_POSTGRES,
+            Conn::Sqlite(_) => EXPECTED_ORDER_SQLITE,
+        };
         let cases: Vec<Case> = dispatch!(conn, |c| {
             let query = filtered_cases!(
                 cases::table.select(Case::as_select()).into_boxed(),
@@ -211,11 +224,9 @@ impl QueueQuery {
                 &margins
             );
             let query = match self.sort {
-                // Cases without an expected date last, on both databases alike (PostgreSQL
-                // and SQLite put NULL at opposite ends by default).
-                QueueSort::Expected => query.order(diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "expected_decision_on ASC NULLS LAST, id ASC",
-                )),
+                QueueSort::Expected => {
+                    query.order(diesel::dsl::sql::<diesel::sql_types::Bool>(by_expected))
+                }
                 QueueSort::Received => query.order((cases::submitted_at.asc(), cases::id.asc())),
             };
             query.limit(PAGE_SIZE).offset(offset).load(c).await
@@ -259,6 +270,26 @@ mod tests {
                 named,
                 state.is_open() && state != CaseState::Draft,
                 "{state:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_expected_date_indexes_carry_the_same_expression() {
+        for (migration, order) in [
+            (
+                include_str!("../../../migrations/postgres/2026-11-27-000004_access_log/up.sql"),
+                super::EXPECTED_ORDER_POSTGRES,
+            ),
+            (
+                include_str!("../../../migrations/sqlite/2026-11-27-000004_access_log/up.sql"),
+                super::EXPECTED_ORDER_SQLITE,
+            ),
+        ] {
+            let expression = order.trim_end_matches(" ASC, id ASC");
+            assert!(
+                migration.contains(&format!("(authority_code, {expression}, id)")),
+                "{expression}"
             );
         }
     }
