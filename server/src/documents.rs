@@ -7,6 +7,7 @@ use app::auth::{login_path, SessionUser};
 use app::authorization::{may_act_as_applicant, may_view_document, RunMode};
 use app::db::cases::Case;
 use app::db::documents::{Document, DocumentKind, NewDocument};
+use app::db::requests::RequestItem;
 use app::db::Conn;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
@@ -260,6 +261,15 @@ pub async fn answer_item(
     Path(item_id): Path<i64>,
     multipart: Multipart,
 ) -> Response {
+    let Some(Extension(user)) = user else {
+        return login_redirect(&state, "/mine-sager");
+    };
+    // Nothing is received for an item the user may not answer, so no stranger fills the store.
+    match may_answer(&state, &user, item_id).await {
+        Ok(true) => {}
+        Ok(false) => return AppError::NotFound.into_response(),
+        Err(error) => return error.into_response(),
+    }
     let received = receive(&state.app.documents, multipart).await;
     let raw_reference = received
         .fields
@@ -270,9 +280,6 @@ pub async fn answer_item(
         return AppError::NotFound.into_response();
     };
     let folder = format!("/sager/{reference}");
-    let Some(Extension(user)) = user else {
-        return login_redirect(&state, &folder);
-    };
     let comment = received
         .fields
         .get("kommentar")
@@ -300,6 +307,17 @@ pub async fn answer_item(
         }
         Err(AnswerError::App(error)) => error.into_response(),
     }
+}
+
+/// Whether the item belongs to a case the user may answer for.
+async fn may_answer(state: &HttpState, user: &SessionUser, item_id: i64) -> Result<bool, AppError> {
+    let mut conn = state.app.db.conn().await?;
+    let Some(case_id) = RequestItem::case_of(&mut conn, item_id).await? else {
+        return Ok(false);
+    };
+    Ok(Case::find(&mut conn, case_id)
+        .await?
+        .is_some_and(|case| may_act_as_applicant(&user.viewer, &case)))
 }
 
 enum AnswerError {

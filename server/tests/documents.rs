@@ -339,6 +339,23 @@ async fn answering_every_item_returns_the_case_to_the_authority() {
     )
     .await;
     assert_eq!(forged.status, StatusCode::NOT_FOUND);
+    // Not even the bytes are taken: a stranger's upload never reaches the store.
+    let watched = tempfile::tempdir().unwrap();
+    let watched_state = AppState::new(db.clone(), RunMode::Demo)
+        .with_documents(DocumentStore::new(watched.path(), 1024 * 1024));
+    let fields = [("reference", reference.as_str())];
+    let refused = send_to(
+        watched_state,
+        multipart_request(
+            &format!("/handlinger/anmodning/{}/svar", open[0].id),
+            &stranger,
+            &fields,
+            Some(pdf("fremmed.pdf")),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(std::fs::read_dir(watched.path()).unwrap().next().is_none());
 
     // Nothing given; then a comment with a file that is not allowed: the comment comes back.
     let empty = answer(open[0].id, owner.clone(), vec![], None).await;

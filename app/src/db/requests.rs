@@ -164,6 +164,17 @@ impl RequestItem {
             .optional())
     }
 
+    /// The case an item belongs to.
+    pub async fn case_of(conn: &mut Conn, item_id: i64) -> QueryResult<Option<i64>> {
+        dispatch!(conn, |c| information_request_items::table
+            .inner_join(information_requests::table)
+            .filter(information_request_items::id.eq(item_id))
+            .select(information_requests::case_id)
+            .first(c)
+            .await
+            .optional())
+    }
+
     /// Marks one open item answered; `false` when it was no longer open (answered meanwhile).
     pub async fn mark_answered(
         conn: &mut Conn,
