@@ -7,6 +7,7 @@ use crate::pages::applicant::application::{
     ApplicationDetailsPage, ApplicationReviewPage, NewApplicationPage,
 };
 use crate::pages::applicant::my_cases::MyCasesPage;
+use crate::pages::applicant::notification_settings::NotificationSettingsPage;
 use crate::pages::applicant::receipt::ReceiptPage;
 use crate::pages::applicant::withdraw::WithdrawPage;
 use crate::pages::caseworker::case_page::CaseworkerCasePage;
@@ -14,6 +15,7 @@ use crate::pages::caseworker::queue::QueuePage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::demo_login::DemoLoginPage;
+use crate::pages::public::demo_outbox::DemoOutboxPage;
 use crate::pages::public::front::FrontPage;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::state::AppState;
@@ -146,6 +148,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sager/:reference/traek-tilbage") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/tilgaengelighedserklaering") view=AccessibilityPage />
                     <Route path=path!("/mine-sager") view=MyCasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/indstillinger") view=NotificationSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/ansoegning/ny") view=NewApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("/ansoegning/:id") view=ApplicationDetailsPage ssr=SsrMode::Async />
                     <Route path=path!("/ansoegning/:id/gennemse") view=ApplicationReviewPage ssr=SsrMode::Async />
@@ -153,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sagsbehandling") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/sager/:reference") view=CaseworkerCasePage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
+                    <Route path=path!("/demo/udbakke") view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

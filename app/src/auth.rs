@@ -137,6 +137,28 @@ pub const DEMO_PERSONAS: &[DemoPersona] = &[
     },
 ];
 
+impl DemoPersona {
+    /// What the persona's login says about them (the demo login and the demo data both use it).
+    pub fn identity<'a>(&'a self, subject: &'a str) -> crate::db::users::LoginIdentity<'a> {
+        let (kind, cvr, authority_code) = match self.kind {
+            PersonaKind::Citizen => ("citizen", None, None),
+            PersonaKind::Business { cvr, .. } => ("business", Some(cvr), None),
+            PersonaKind::Caseworker { authority_code } => {
+                ("caseworker", None, Some(authority_code))
+            }
+        };
+        crate::db::users::LoginIdentity {
+            kind,
+            issuer: "demo",
+            subject,
+            name: self.name,
+            email: None,
+            cvr,
+            authority_code,
+        }
+    }
+}
+
 /// The persona with this key.
 pub fn demo_persona(key: &str) -> Option<&'static DemoPersona> {
     DEMO_PERSONAS.iter().find(|p| p.key == key)

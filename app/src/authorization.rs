@@ -2,6 +2,7 @@
 
 use crate::db::cases::Case;
 use crate::db::documents::Document;
+use crate::db::users::User;
 use serde::{Deserialize, Serialize};
 
 /// How the process runs: the demo has a persona login and made-up data; `serve` has neither.
@@ -42,6 +43,24 @@ impl Viewer {
             Viewer::Citizen { user_id, .. }
             | Viewer::Business { user_id, .. }
             | Viewer::Caseworker { user_id, .. } => Some(*user_id),
+        }
+    }
+
+    /// The viewer a stored user is when logged in (their login decided kind, CVR and authority).
+    pub fn of_user(user: &User) -> Viewer {
+        match (user.kind.as_str(), user.cvr.clone(), user.authority_code) {
+            ("business", Some(cvr), _) => Viewer::Business {
+                user_id: user.id,
+                cvr,
+            },
+            ("caseworker", _, Some(authority_code)) => Viewer::Caseworker {
+                user_id: user.id,
+                authority_code,
+            },
+            _ => Viewer::Citizen {
+                user_id: user.id,
+                subject: user.subject.clone(),
+            },
         }
     }
 

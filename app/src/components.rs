@@ -4,6 +4,7 @@ pub mod application_steps;
 pub mod documents;
 pub mod error_summary;
 pub mod information_requests;
+pub mod outbox_messages;
 pub mod page_frame;
 pub mod progress_steps;
 pub mod responsibility_bar;

@@ -7,8 +7,10 @@
 pub mod access_log;
 pub mod authorities;
 pub mod cases;
+pub mod contact_preferences;
 pub mod documents;
 pub mod events;
+pub mod outbox;
 pub mod queue;
 pub mod requests;
 pub mod schema;

@@ -48,3 +48,19 @@ pub struct CaseworkerFlash {
 pub async fn take_caseworker_flash() -> Option<CaseworkerFlash> {
     take(CASEWORKER_FLASH_KEY).await
 }
+
+/// The session key of the notification settings form's note.
+pub const SETTINGS_FLASH_KEY: &str = "flash.settings";
+
+/// The notification settings as posted, with what was wrong (field → message code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsFlash {
+    pub values: std::collections::BTreeMap<String, String>,
+    pub problems: Vec<(String, String)>,
+}
+
+/// Takes the settings form's note out of the session of the current request.
+#[cfg(feature = "ssr")]
+pub async fn take_settings_flash() -> Option<SettingsFlash> {
+    take(SETTINGS_FLASH_KEY).await
+}

@@ -1,3 +1,5 @@
 //! Form definitions and their validation, kept apart from pages so they can be tested alone.
 
 pub mod application;
+#[cfg(feature = "ssr")]
+pub mod contact_settings;

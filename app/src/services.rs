@@ -5,3 +5,4 @@ pub mod case_events;
 pub mod case_view;
 pub mod decisions;
 pub mod document_store;
+pub mod notifications;

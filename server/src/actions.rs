@@ -6,11 +6,13 @@ use crate::http::HttpState;
 use app::auth::{login_path, SessionUser};
 use app::authorization::{may_act_as_applicant, RunMode};
 use app::db::cases::Case;
+use app::db::users::User;
 use app::domain::lifecycle::EventKind;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
 use app::in_transaction;
 use app::services::case_events::{record, Actor, ActorKind, EventRequest, RecordError};
+use app::services::notifications::{self, Channel, StatusRequest};
 use app::state::now_utc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -92,4 +94,65 @@ async fn withdraw_case(
         Err(RecordError::Conflict { .. }) => Err(WithdrawError::Conflict),
         Err(other) => Err(WithdrawError::App(other.into())),
     }
+}
+
+/// The "send me the status now" form: which channel.
+#[derive(Debug, serde::Deserialize)]
+pub struct StatusForm {
+    pub kanal: String,
+}
+
+/// `POST /handlinger/sager/{reference}/status`: sends the applicant the case's status now, by
+/// e-mail or SMS, at most once per quarter of an hour per case and person.
+pub async fn send_status(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let Ok(reference) = CaseReference::parse(&raw) else {
+        return AppError::NotFound.into_response();
+    };
+    let Some(Extension(user)) = user else {
+        let back = format!("/sager/{reference}");
+        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &back)).into_response();
+    };
+    let Some(channel) = Channel::parse(&form.kanal) else {
+        let problem = ("kanal".to_string(), "error.validation".to_string());
+        return AppError::Validation([problem].into()).into_response();
+    };
+    match request_status_now(&state, &user, &reference, channel).await {
+        Ok(notice) => {
+            Redirect::to(&format!("/sager/{reference}?besked={notice}#beskeder")).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn request_status_now(
+    state: &HttpState,
+    user: &SessionUser,
+    reference: &CaseReference,
+    channel: Channel,
+) -> Result<&'static str, AppError> {
+    let mut conn = state.app.db.conn().await?;
+    let case = Case::find_by_reference(&mut conn, reference)
+        .await?
+        .filter(|c| may_act_as_applicant(&user.viewer, c))
+        .ok_or(AppError::NotFound)?;
+    let person = match user.viewer.user_id() {
+        Some(id) => User::find(&mut conn, id).await?,
+        None => None,
+    }
+    .ok_or(AppError::NotFound)?;
+    let outcome =
+        notifications::request_status(&mut conn, &case, &person, channel, now_utc()).await?;
+    Ok(match outcome {
+        StatusRequest::Queued { .. } => "status-sendt",
+        StatusRequest::TooSoon { .. } => "status-vent",
+        StatusRequest::NoAddress => match channel {
+            Channel::Email => "status-ingen-email",
+            Channel::Sms => "status-ingen-mobil",
+        },
+    })
 }

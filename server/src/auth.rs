@@ -100,29 +100,16 @@ pub async fn demo_login(
         return AppError::NotFound.into_response();
     };
     let subject = demo_subject(persona);
-    let (kind, cvr, authority_code, organisation) = match persona.kind {
-        PersonaKind::Citizen => ("citizen", None, None, None),
-        PersonaKind::Business { cvr, organisation } => {
-            ("business", Some(cvr), None, Some(organisation))
-        }
-        PersonaKind::Caseworker { authority_code } => {
-            ("caseworker", None, Some(authority_code), None)
-        }
+    let organisation = match persona.kind {
+        PersonaKind::Business { organisation, .. } => Some(organisation),
+        PersonaKind::Citizen | PersonaKind::Caseworker { .. } => None,
     };
-    let identity = LoginIdentity {
-        kind,
-        issuer: "demo",
-        subject: &subject,
-        name: persona.name,
-        email: None,
-        cvr,
-        authority_code,
-    };
+    let identity = persona.identity(&subject);
     let user = match record_login(&state, &identity).await {
         Ok(user) => user,
         Err(error) => return error.into_response(),
     };
-    let viewer = viewer_for(&user);
+    let viewer = Viewer::of_user(&user);
     let session_user = SessionUser {
         viewer: viewer.clone(),
         name: user.name.clone(),
@@ -145,24 +132,6 @@ pub async fn record_login(
 ) -> Result<User, AppError> {
     let mut conn = state.app.db.conn().await?;
     Ok(User::upsert_login(&mut conn, identity, now_utc()).await?)
-}
-
-/// The viewer a stored user is.
-pub fn viewer_for(user: &User) -> Viewer {
-    match (user.kind.as_str(), user.cvr.clone(), user.authority_code) {
-        ("business", Some(cvr), _) => Viewer::Business {
-            user_id: user.id,
-            cvr,
-        },
-        ("caseworker", _, Some(authority_code)) => Viewer::Caseworker {
-            user_id: user.id,
-            authority_code,
-        },
-        _ => Viewer::Citizen {
-            user_id: user.id,
-            subject: user.subject.clone(),
-        },
-    }
 }
 
 /// `/auth/logout`: ends the session here (and at the provider, where it offers end-session).

@@ -2,6 +2,7 @@
 
 use crate::http::HttpConfig;
 use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings};
+use crate::outbox_worker::{smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings};
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
@@ -74,6 +75,51 @@ pub struct Config {
     pub applicant_oidc: ApplicantOidc,
     #[command(flatten)]
     pub staff_oidc: StaffOidc,
+    #[command(flatten)]
+    pub notifications: NotificationConfig,
+}
+
+/// Where e-mail and SMS go. Unset: into `outbox/` in the data folder (the embedded default).
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotificationConfig {
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=starttls` or `smtps://user:pass@host:465`.
+    #[arg(long, env = "SAGSSPOR_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail, e.g. `Sagsspor <noreply@sagsspor.dk>`.
+    #[arg(
+        long,
+        env = "SAGSSPOR_MAIL_FROM",
+        default_value = "Sagsspor <noreply@sagsspor.localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// The SMS gateway's URL; it gets a JSON POST `{"to", "from", "text"}`.
+    #[arg(long, env = "SAGSSPOR_SMS_GATEWAY_URL", global = true)]
+    pub sms_gateway_url: Option<String>,
+    /// Bearer token for the SMS gateway.
+    #[arg(
+        long,
+        env = "SAGSSPOR_SMS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub sms_token: Option<String>,
+    /// The sender name or number SMS show.
+    #[arg(
+        long,
+        env = "SAGSSPOR_SMS_SENDER",
+        default_value = "Sagsspor",
+        global = true
+    )]
+    pub sms_sender: String,
+    /// Days before an item's deadline the applicant is reminded.
+    #[arg(
+        long,
+        env = "SAGSSPOR_REMINDER_DAYS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub reminder_days: i64,
 }
 
 /// The applicants' OpenID provider (production: MitID / MitID Erhverv via NemLog-in or a broker).
@@ -277,6 +323,59 @@ impl Config {
     }
 }
 
+impl Config {
+    /// How messages leave this process: SMTP and the SMS gateway when configured, otherwise
+    /// files in `outbox/` of the data folder.
+    pub fn delivery(&self, public_url: &str) -> anyhow::Result<Delivery> {
+        let n = &self.notifications;
+        let mail_from: lettre::message::Mailbox = n
+            .mail_from
+            .parse()
+            .with_context(|| format!("SAGSSPOR_MAIL_FROM is not an address: {}", n.mail_from))?;
+        let outbox_dir = self.data_dir.join("outbox");
+        let mail = match nonempty(&n.smtp_url) {
+            Some(url) => MailTransport::Smtp(smtp_transport(&url, &mail_from)?),
+            None => MailTransport::Files(outbox_dir.clone()),
+        };
+        let sms = match nonempty(&n.sms_gateway_url) {
+            Some(url) => SmsTransport::Gateway {
+                url,
+                token: nonempty(&n.sms_token),
+                sender: n.sms_sender.clone(),
+                client: openidconnect::reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(20))
+                    .redirect(openidconnect::reqwest::redirect::Policy::none())
+                    .build()
+                    .context("building the SMS gateway's HTTP client")?,
+            },
+            None => SmsTransport::Log(outbox_dir.join("sms.log")),
+        };
+        Ok(Delivery {
+            mail,
+            mail_from,
+            sms,
+            public_url: public_url.to_string(),
+        })
+    }
+
+    /// Starts the outbox worker of this process.
+    fn start_outbox_worker(&self, db: &Database, public_url: &str) -> anyhow::Result<()> {
+        let delivery = self.delivery(public_url)?;
+        match &delivery.mail {
+            MailTransport::Smtp(_) => tracing::info!("e-mail goes out over SMTP"),
+            MailTransport::Files(dir) => {
+                tracing::info!(folder = %dir.display(), "no SMTP server configured: e-mail is written as .eml files")
+            }
+        }
+        crate::outbox_worker::spawn(
+            db.clone(),
+            delivery,
+            WorkerSettings::new(self.notifications.reminder_days),
+        );
+        Ok(())
+    }
+}
+
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = cli.config;
@@ -299,6 +398,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .context("migrating the embedded database")?;
             }
+            config.start_outbox_worker(&db, &http.public_url)?;
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
@@ -319,6 +419,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .context("generating cases")?;
             }
+            config.start_outbox_worker(&db, &http.public_url)?;
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),

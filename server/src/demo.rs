@@ -2,6 +2,8 @@
 //! through the same event path as real cases so their histories and clocks are genuine.
 
 use app::db::cases::{Case, NewCase};
+use app::db::contact_preferences::ContactPreferences;
+use app::db::users::User;
 use app::db::DbError;
 use app::db::{Conn, Database};
 use app::domain::lifecycle::EventKind;
@@ -11,6 +13,7 @@ use app::services::case_events::{
 };
 use app::services::decisions::{decide, DecisionInput, Outcome};
 use app::services::document_store::DocumentStore;
+use app::services::notifications::{self, Topic};
 use app::state::now_utc;
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -228,6 +231,8 @@ pub async fn seed_if_empty(
             documents,
             public_url,
         };
+        // The applicants exist before their cases, so the cases' histories notify them.
+        seed_contact_preferences(&mut conn, now).await?;
         for index in 0..DEMO_CASES {
             seed_case(&mut conn, &letters, index, now).await?;
         }
@@ -250,6 +255,76 @@ pub async fn seed_if_empty(
             }),
     );
     Ok(links)
+}
+
+/// One demo applicant's contact choices.
+struct DemoContact {
+    persona: &'static str,
+    email: &'static str,
+    mobile: Option<&'static str>,
+    language: &'static str,
+    sms_topics: &'static [Topic],
+    company_cases: bool,
+}
+
+/// Who of the demo's applicants hears what, and where: the citizen by e-mail and by SMS for what
+/// needs action, one employee of each company (in English for Nordbyg) every company case by
+/// e-mail. The second Nordbyg employee keeps the defaults (the demo login gives no e-mail).
+const DEMO_CONTACTS: &[DemoContact] = &[
+    DemoContact {
+        persona: "borger",
+        email: "mette.borger@example.dk",
+        mobile: Some("+4520304050"),
+        language: "da",
+        sms_topics: &[
+            Topic::InformationRequested,
+            Topic::DeadlineReminder,
+            Topic::Decided,
+        ],
+        company_cases: false,
+    },
+    DemoContact {
+        persona: "virksomhed-a",
+        email: "anders@nordbyg.example.dk",
+        mobile: None,
+        language: "en",
+        sms_topics: &[],
+        company_cases: true,
+    },
+    DemoContact {
+        persona: "virksomhed-b",
+        email: "carsten@sydvarme.example.dk",
+        mobile: None,
+        language: "da",
+        sms_topics: &[],
+        company_cases: true,
+    },
+];
+
+/// Creates the demo applicants' users and their contact preferences.
+async fn seed_contact_preferences(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<()> {
+    for contact in DEMO_CONTACTS {
+        let Some(persona) = app::auth::demo_persona(contact.persona) else {
+            continue;
+        };
+        let subject = app::auth::demo_subject(persona);
+        let user = User::upsert_login(conn, &persona.identity(&subject), now).await?;
+        ContactPreferences::save(
+            conn,
+            &ContactPreferences {
+                user_id: user.id,
+                email: Some(contact.email.to_string()),
+                mobile: contact.mobile.map(str::to_string),
+                language: contact.language.to_string(),
+                email_topics: notifications::every_topic(),
+                sms_topics: notifications::topic_list(contact.sms_topics),
+                company_cases: contact.company_cases,
+                updated_at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Where the demo's decision letters go and the address they point to.

@@ -153,6 +153,14 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             "/sager/{reference}/afgoerelse.pdf",
             get(documents::latest_decision),
         )
+        .route(
+            "/handlinger/sager/{reference}/status",
+            axum::routing::post(crate::actions::send_status),
+        )
+        .route(
+            "/handlinger/indstillinger",
+            axum::routing::post(crate::settings::save),
+        )
         .merge(upload_routes(app_state.documents.max_bytes()));
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {

@@ -12,4 +12,6 @@ pub mod documents;
 pub mod generate;
 pub mod http;
 pub mod oidc;
+pub mod outbox_worker;
+pub mod settings;
 pub mod telemetry;

@@ -3,7 +3,7 @@
 //! provider. Two providers can be configured: applicants (MitID / MitID Erhverv through
 //! NemLog-in or a broker) and staff (the authority's own identity provider).
 
-use crate::auth::{after_login, record_login, start_login, viewer_for, NextPage};
+use crate::auth::{after_login, record_login, start_login, NextPage};
 use crate::http::HttpState;
 use app::auth::{is_local_path, SessionUser};
 use app::db::authorities::Authority;
@@ -462,7 +462,7 @@ async fn finish_login(
     let user = record_login(state, &identity)
         .await
         .map_err(|e| internal("database")(&e))?;
-    let viewer = viewer_for(&user);
+    let viewer = app::authorization::Viewer::of_user(&user);
     let session_user = SessionUser {
         viewer: viewer.clone(),
         name: user.name.clone(),

@@ -56,7 +56,11 @@ pub fn SiteHeader(
             };
             // Applicants go to their cases, caseworkers to their queue.
             let my_cases = if user.viewer.is_applicant() {
-                view! { <a href="/mine-sager" class="header-link">{locale.t("header.my_cases")}</a> }.into_any()
+                view! {
+                    <a href="/mine-sager" class="header-link">{locale.t("header.my_cases")}</a>
+                    <a href="/indstillinger" class="header-link">{locale.t("header.settings")}</a>
+                }
+                .into_any()
             } else {
                 view! { <a href="/sagsbehandling" class="header-link">{locale.t("header.queue")}</a> }.into_any()
             };

@@ -80,6 +80,17 @@ impl InformationRequest {
         Ok(request)
     }
 
+    /// The items asked for by one event (the request it created), in order.
+    pub async fn items_of_event(conn: &mut Conn, event_id: i64) -> QueryResult<Vec<RequestItem>> {
+        dispatch!(conn, |c| information_request_items::table
+            .inner_join(information_requests::table)
+            .filter(information_requests::event_id.eq(event_id))
+            .order(information_request_items::position)
+            .select(RequestItem::as_select())
+            .load(c)
+            .await)
+    }
+
     /// Every request of a case with its items, newest request first.
     pub async fn for_case(conn: &mut Conn, case_id: i64) -> QueryResult<Vec<RequestWithItems>> {
         let requests: Vec<InformationRequest> = dispatch!(conn, |c| information_requests::table
@@ -210,6 +221,28 @@ impl RequestItem {
     }
 
     /// Whether the applicant still has to deliver this.
+    /// Open items whose deadline falls between `from` and `until` (both included), with their
+    /// request; ordered by case, request and deadline (the reminders group them so).
+    pub async fn open_due_between(
+        conn: &mut Conn,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> QueryResult<Vec<(RequestItem, InformationRequest)>> {
+        dispatch!(conn, |c| information_request_items::table
+            .inner_join(information_requests::table)
+            .filter(information_request_items::status.eq("open"))
+            .filter(information_request_items::deadline.between(from, until))
+            .order((
+                information_requests::case_id,
+                information_requests::id,
+                information_request_items::deadline,
+                information_request_items::position
+            ))
+            .select((RequestItem::as_select(), InformationRequest::as_select()))
+            .load(c)
+            .await)
+    }
+
     pub fn is_open(&self) -> bool {
         self.status == "open"
     }

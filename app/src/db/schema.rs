@@ -165,6 +165,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     case_views,
     case_access_log,
+    contact_preferences,
+    outbox_messages,
 );
 
 diesel::table! {
@@ -197,3 +199,42 @@ diesel::table! {
 
 diesel::joinable!(case_access_log -> cases (case_id));
 diesel::joinable!(case_access_log -> users (user_id));
+
+diesel::table! {
+    contact_preferences (user_id) {
+        user_id -> BigInt,
+        email -> Nullable<Text>,
+        mobile -> Nullable<Text>,
+        language -> Text,
+        email_topics -> Text,
+        sms_topics -> Text,
+        company_cases -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> BigInt,
+        dedup_key -> Text,
+        case_id -> Nullable<BigInt>,
+        event_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        topic -> Text,
+        channel -> Text,
+        recipient -> Text,
+        language -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(contact_preferences -> users (user_id));
+diesel::joinable!(outbox_messages -> cases (case_id));

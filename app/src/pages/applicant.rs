@@ -2,5 +2,6 @@
 
 pub mod application;
 pub mod my_cases;
+pub mod notification_settings;
 pub mod receipt;
 pub mod withdraw;

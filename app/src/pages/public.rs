@@ -3,5 +3,6 @@
 pub mod accessibility;
 pub mod case_folder;
 pub mod demo_login;
+pub mod demo_outbox;
 pub mod front;
 pub mod not_found;

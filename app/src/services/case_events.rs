@@ -9,6 +9,7 @@ use crate::domain::clock::{self, ClockInput};
 use crate::domain::lifecycle::{self, EventKind, TransitionError};
 use crate::domain::local_time::copenhagen_date;
 use crate::domain::reference::CaseReference;
+use crate::services::notifications;
 use chrono::{Datelike, NaiveDateTime};
 
 /// Who caused an event.
@@ -114,9 +115,23 @@ pub fn visible_to_applicant(kind: EventKind) -> bool {
 }
 
 /// Appends one event to a case and updates the case row to match, inside the caller's
-/// transaction. `read_version` is the version the actor saw; `None` means "whatever is current"
-/// (system events). The transition is decided by [`lifecycle::apply`], nothing else.
+/// transaction, together with the messages the event causes (the outbox). `read_version` is the
+/// version the actor saw; `None` means "whatever is current" (system events). The transition is
+/// decided by [`lifecycle::apply`], nothing else.
 pub async fn record(
+    conn: &mut Conn,
+    case_id: i64,
+    read_version: Option<i64>,
+    request: &EventRequest<'_>,
+) -> Result<Recorded, RecordError> {
+    let recorded = record_without_notice(conn, case_id, read_version, request).await?;
+    notifications::enqueue_for_event(conn, &recorded.case, &recorded.event).await?;
+    Ok(recorded)
+}
+
+/// [`record`] without the messages: for callers that write more in the transaction before the
+/// messages can say it all (a request for information and its items).
+async fn record_without_notice(
     conn: &mut Conn,
     case_id: i64,
     read_version: Option<i64>,
@@ -248,8 +263,9 @@ pub async fn request_information(
     }
     let mut request = EventRequest::new(EventKind::InformationRequested, actor, at);
     request.public_text = Some(message);
-    let recorded = record(conn, case_id, read_version, &request).await?;
+    let recorded = record_without_notice(conn, case_id, read_version, &request).await?;
     InformationRequest::create(conn, case_id, recorded.event.id, message, items, at).await?;
+    notifications::enqueue_for_event(conn, &recorded.case, &recorded.event).await?;
     Ok(recorded)
 }
 

@@ -8,12 +8,14 @@ use crate::authorization::{may_act_as_authority, Viewer};
 use crate::components::documents::DocumentTable;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::information_requests::InformationRequests;
+use crate::components::outbox_messages::OutboxTable;
 use crate::components::page_frame::PageTitle;
 use crate::components::progress_steps::ProgressSteps;
 use crate::components::timeline::Timeline;
 use crate::db::access_log::{self, AccessEntry};
 use crate::db::documents::Document;
 use crate::db::events::CaseEvent;
+use crate::db::outbox::OutboxMessage;
 use crate::db::users::User;
 use crate::decision_pdf::complaint_deadline;
 use crate::domain::lifecycle::{self, EventKind, Lifecycle};
@@ -35,6 +37,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// What the page shows.
 struct CasePageData {
     folder: CaseFolder,
+    messages: Vec<OutboxMessage>,
     colleagues: Vec<User>,
     views: Vec<AccessEntry>,
     me: i64,
@@ -60,8 +63,10 @@ async fn load(
     access_log::record_view(&mut conn, folder.case.id, user_id, now).await?;
     let colleagues = User::caseworkers_of(&mut conn, folder.case.authority_code).await?;
     let views = access_log::latest_views(&mut conn, folder.case.id, 30).await?;
+    let messages = OutboxMessage::for_case(&mut conn, folder.case.id).await?;
     Ok(Some(CasePageData {
         folder,
+        messages,
         colleagues,
         views,
         me: user_id,
@@ -95,6 +100,7 @@ pub fn CaseworkerCasePage() -> impl IntoView {
 fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
     let CasePageData {
         folder,
+        messages,
         colleagues,
         views,
         me,
@@ -194,7 +200,30 @@ fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
                 view! { <DocumentTable locale documents=folder.documents.clone() href=href /> }.into_any()
             }}
         </section>
+        <MessagesSection locale messages />
         <AuditSection locale views />
+    }
+}
+
+/// What the applicant was told by e-mail and SMS, and what could not be delivered — so the
+/// caseworker knows when to reach the applicant another way.
+#[component]
+fn MessagesSection(locale: Locale, messages: Vec<OutboxMessage>) -> impl IntoView {
+    let failed = messages.iter().filter(|m| m.status == "failed").count();
+    view! {
+        <section class="case-section" aria-labelledby="messages-heading">
+            <h2 id="messages-heading">{locale.t("caseworker.messages_heading")}</h2>
+            {(failed > 0).then(|| view! {
+                <div class="alert alert-warning" role="alert" data-testid="failed-messages"><div class="alert-body">
+                    <p class="alert-text">{locale.tf("caseworker.messages_failed", &[("n", &failed)])}</p>
+                </div></div>
+            })}
+            {if messages.is_empty() {
+                view! { <p>{locale.t("caseworker.messages_none")}</p> }.into_any()
+            } else {
+                view! { <OutboxTable locale messages with_text=false /> }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -146,6 +146,7 @@ fn FolderView(
     let case_type = folder.case_type.name(locale);
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
     let viewer = current_viewer();
+    let may_ask_status = may_act_as_applicant(&viewer, case);
     let can_withdraw = may_act_as_applicant(&viewer, case)
         && lifecycle::apply(lifecycle, EventKind::Withdrawn).is_ok();
     // Only what this viewer may see of the case's documents.
@@ -184,6 +185,14 @@ fn FolderView(
             "trukket" => Some(("alert alert-success", locale.t("withdraw.done"))),
             "konflikt" => Some(("alert alert-warning", locale.t("withdraw.conflict"))),
             "umuligt" => Some(("alert alert-warning", locale.t("withdraw.not_possible"))),
+            "status-sendt" => Some(("alert alert-success", locale.t("folder.status_sent"))),
+            "status-vent" => Some(("alert alert-warning", locale.t("folder.status_wait"))),
+            "status-ingen-email" => {
+                Some(("alert alert-warning", locale.t("folder.status_no_email")))
+            }
+            "status-ingen-mobil" => {
+                Some(("alert alert-warning", locale.t("folder.status_no_mobile")))
+            }
             _ => None,
         });
     view! {
@@ -226,6 +235,17 @@ fn FolderView(
                 view! { <DocumentTable locale documents href=document_href /> }.into_any()
             }}
         </section>
+        {may_ask_status.then(|| view! {
+            <section class="case-section" id="beskeder" aria-labelledby="notify-heading">
+                <h2 id="notify-heading">{locale.t("folder.notify_heading")}</h2>
+                <p>{locale.t("folder.notify_intro")} " " <a href="/indstillinger">{locale.t("folder.notify_settings")}</a></p>
+                <form method="post" action=format!("/handlinger/sager/{reference}/status")>
+                    <button type="submit" name="kanal" value="email" class="button button-secondary">{locale.t("folder.status_email")}</button>
+                    " "
+                    <button type="submit" name="kanal" value="sms" class="button button-secondary">{locale.t("folder.status_sms")}</button>
+                </form>
+            </section>
+        })}
         {can_withdraw.then(|| view! {
             <section class="case-section" aria-labelledby="withdraw-heading">
                 <h2 id="withdraw-heading" class="h4">{locale.t("withdraw.title")}</h2>

@@ -63,6 +63,7 @@ pub fn DemoLoginPage() -> impl IntoView {
                 <a class="button button-primary" href=format!("/auth/login{suffix}")>{locale.t("demo_login.real")}</a>
             </p>
         })}
+        <p><a href="/demo/udbakke">{locale.t("demo_outbox.link")}</a></p>
     }
     .into_any()
 }
