@@ -164,7 +164,9 @@ impl Delivery {
         match &self.mail {
             MailTransport::Smtp(transport) => match transport.send(email).await {
                 Ok(_) => Ok(()),
-                Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+                Err(e) if e.is_permanent() && !is_authentication_refusal(&e) => {
+                    Err(SendError::Permanent(e.to_string()))
+                }
                 Err(e) => Err(SendError::Transient(e.to_string())),
             },
             MailTransport::Files(dir) => {
@@ -237,6 +239,14 @@ impl Delivery {
     }
 }
 
+/// A 53x reply (authentication required or refused) is this server's configuration, not the
+/// message's fault: the message waits until an operator fixes the credentials.
+fn is_authentication_refusal(error: &lettre::transport::smtp::Error) -> bool {
+    error
+        .status()
+        .is_some_and(|code| code.to_string().starts_with("53"))
+}
+
 fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // Written under a temporary name and renamed, so a reader never sees half a message.
@@ -276,6 +286,9 @@ pub struct WorkerSettings {
     pub reminder_days: i64,
     /// How often the worker looks for deadlines to remind of.
     pub reminder_every: Duration,
+    /// The longest one message may take to send; a server that stalls longer is tried again
+    /// later (kept well below `lease`, so a stalled send never outlives the lease).
+    pub send_timeout: Duration,
 }
 
 impl WorkerSettings {
@@ -292,6 +305,7 @@ impl WorkerSettings {
             poll: Duration::from_secs(2),
             reminder_days,
             reminder_every: Duration::from_secs(600),
+            send_timeout: Duration::from_secs(30),
         }
     }
 
@@ -339,7 +353,15 @@ pub async fn deliver_batch(
     .await?;
     let mut round = Round::default();
     for message in taken {
-        match delivery.send(&message).await {
+        let sent = tokio::time::timeout(settings.send_timeout, delivery.send(&message))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SendError::Transient(format!(
+                    "the receiver did not answer within {} s",
+                    settings.send_timeout.as_secs_f32()
+                )))
+            });
+        match sent {
             Ok(()) => {
                 OutboxMessage::mark_sent(&mut conn, message.id, app::state::now_utc().max(now))
                     .await?;
@@ -423,4 +445,48 @@ pub fn spawn(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from() -> Mailbox {
+        Mailbox::new(
+            None,
+            lettre::Address::new("noreply", "sagsspor.example.dk")
+                .unwrap_or_else(|_| unreachable!()),
+        )
+    }
+
+    #[test]
+    fn every_documented_smtp_url_form_is_understood() {
+        for url in [
+            "smtp://localhost:25",
+            "smtp://user:pass@mail.example.dk:587?tls=starttls",
+            "smtps://user:pass@mail.example.dk:465",
+            "smtp://user:p%40ss@mail.example.dk:587?tls=required",
+        ] {
+            assert!(smtp_transport(url, &from()).is_ok(), "{url}");
+        }
+        for url in ["", "http://mail.example.dk", "smtp://"] {
+            assert!(smtp_transport(url, &from()).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let settings = WorkerSettings::new(3);
+        let waits: Vec<i64> = (1..=9).map(|n| settings.backoff(n).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(settings.backoff(1000).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn the_message_id_is_the_same_for_every_attempt_and_differs_between_messages() {
+        let a = message_id("event:1:email:a@example.dk", &from());
+        assert_eq!(a, message_id("event:1:email:a@example.dk", &from()));
+        assert_ne!(a, message_id("event:1:email:b@example.dk", &from()));
+        assert!(a.starts_with('<') && a.ends_with("@sagsspor.example.dk>"));
+    }
 }

@@ -832,3 +832,81 @@ async fn the_embedded_default_writes_eml_files_and_an_sms_log_from_the_demo_hist
                 && plain_text(&m).contains("See the case")
         ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_credentials_from_the_url_are_used() {
+    let test_db = support::TestDb::sqlite().await;
+    let db = test_db.db.clone();
+    let smtp = SmtpSink::start_with(Some("sagsspor:hemmelig æ"));
+    let sms = SmsGateway::start().await;
+    let now = now_utc();
+    fill_outbox(&mut db.conn().await.unwrap(), 1, now).await;
+    let from: lettre::message::Mailbox = "noreply@sagsspor.example.dk".parse().unwrap();
+
+    // Without credentials the server refuses (530): a configuration fault, so the message waits.
+    let anonymous = delivery(&smtp, &sms);
+    let refused = server::outbox_worker::deliver_due(&db, &anonymous, &settings("w1"), now)
+        .await
+        .unwrap();
+    assert_eq!(refused.retried, 1, "{refused:?}");
+    assert_eq!(smtp.messages().len(), 0);
+
+    // The password percent-encoded, as a URL carries it.
+    let mut with_login = delivery(&smtp, &sms);
+    let url = format!("smtp://sagsspor:hemmelig%20%C3%A6@127.0.0.1:{}", smtp.port);
+    with_login.mail = server::outbox_worker::MailTransport::Smtp(
+        server::outbox_worker::smtp_transport(&url, &from).unwrap(),
+    );
+    let later = now + TimeDelta::hours(1);
+    let sent = server::outbox_worker::deliver_due(&db, &with_login, &settings("w1"), later)
+        .await
+        .unwrap();
+    assert_eq!(sent.sent, 1, "{sent:?}");
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_server_that_never_answers_costs_one_timeout_and_a_retry() {
+    let test_db = support::TestDb::sqlite().await;
+    let db = test_db.db.clone();
+    // Accepts connections and says nothing, ever.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let sms = SmsGateway::start().await;
+    let smtp = SmtpSink::start();
+    let mut stalled = delivery(&smtp, &sms);
+    let from: lettre::message::Mailbox = "noreply@sagsspor.example.dk".parse().unwrap();
+    stalled.mail = server::outbox_worker::MailTransport::Smtp(
+        server::outbox_worker::smtp_transport(&format!("smtp://127.0.0.1:{port}"), &from).unwrap(),
+    );
+    let now = now_utc();
+    fill_outbox(&mut db.conn().await.unwrap(), 1, now).await;
+    let mut settings = settings("w1");
+    settings.send_timeout = std::time::Duration::from_millis(500);
+    let started = std::time::Instant::now();
+    let round = server::outbox_worker::deliver_due(&db, &stalled, &settings, now)
+        .await
+        .unwrap();
+    assert_eq!(round.retried, 1, "{round:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut conn = db.conn().await.unwrap();
+    let waiting = OutboxMessage::latest(&mut conn, 1).await.unwrap();
+    assert!(
+        waiting[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("did not answer"),
+        "{waiting:?}"
+    );
+}

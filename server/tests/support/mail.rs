@@ -27,14 +27,22 @@ pub struct SmtpSink {
     pub port: u16,
     folder: tempfile::TempDir,
     process: Option<Child>,
+    /// `user:password` the server requires, if any.
+    credentials: Option<String>,
 }
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
+        SmtpSink::start_with(None)
+    }
+
+    /// A server that accepts mail only after AUTH with these credentials (`user:password`).
+    pub fn start_with(credentials: Option<&str>) -> SmtpSink {
         let mut sink = SmtpSink {
             port: free_port(),
             folder: tempfile::tempdir().unwrap(),
             process: None,
+            credentials: credentials.map(str::to_string),
         };
         sink.resume();
         sink
@@ -47,6 +55,7 @@ impl SmtpSink {
             .arg(script)
             .arg(self.port.to_string())
             .arg(self.folder.path())
+            .args(self.credentials.iter())
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 with aiosmtpd (Debian package python3-aiosmtpd)");
