@@ -30,6 +30,9 @@ export default defineConfig({
   testDir: "./tests",
   outputDir: "./test-results",
   fullyParallel: true,
+  // The long flows (an application through decision; axe-core over every page type) against a
+  // debug build on two cores take longer than Playwright's default 30 s.
+  timeout: 90_000,
   workers: 2,
   retries: 0,
   reporter: [["list"]],

@@ -33,6 +33,7 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
   };
   if (role === "anonymous") {
     pages["demo-login"] = "/demo/login";
+    pages["demo-outbox"] = "/demo/udbakke";
     return pages;
   }
   pages["case-missing"] = "/sager/999-2026-424242-0";
@@ -55,6 +56,7 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
     if (waiting) pages["withdraw-confirmation"] = `/sager/${waiting}/traek-tilbage`;
     pages["my-cases"] = "/mine-sager";
     pages["my-cases-filtered"] = "/mine-sager?status=decided";
+    pages["notification-settings"] = "/indstillinger";
   }
   return pages;
 }
