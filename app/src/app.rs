@@ -12,12 +12,14 @@ use crate::pages::applicant::receipt::ReceiptPage;
 use crate::pages::applicant::withdraw::WithdrawPage;
 use crate::pages::caseworker::case_page::CaseworkerCasePage;
 use crate::pages::caseworker::queue::QueuePage;
+use crate::pages::caseworker::statistics::CaseworkerStatisticsPage;
 use crate::pages::public::accessibility::AccessibilityPage;
 use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::demo_login::DemoLoginPage;
 use crate::pages::public::demo_outbox::DemoOutboxPage;
 use crate::pages::public::front::FrontPage;
 use crate::pages::public::not_found::NotFoundPage;
+use crate::pages::public::statistics::StatisticsPublicPage;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -155,6 +157,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sager/:reference/kvittering") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/sager/:reference") view=CaseworkerCasePage ssr=SsrMode::Async />
+                    <Route path=path!("/statistik") view=StatisticsPublicPage ssr=SsrMode::Async />
+                    <Route path=path!("/sagsbehandling/statistik") view=CaseworkerStatisticsPage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
                     <Route path=path!("/demo/udbakke") view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>

@@ -8,4 +8,5 @@ pub mod outbox_messages;
 pub mod page_frame;
 pub mod progress_steps;
 pub mod responsibility_bar;
+pub mod statistics;
 pub mod timeline;

@@ -15,6 +15,7 @@ pub mod queue;
 pub mod requests;
 pub mod schema;
 pub mod sessions;
+pub mod statistics;
 pub mod users;
 
 use diesel::sqlite::SqliteConnection;
@@ -157,10 +158,12 @@ impl Database {
             async move {
                 let mut conn = SqliteAsync::establish(url).await?;
                 // WAL lets readers run beside the one writer; the busy timeout makes a second
-                // writer wait instead of failing; SQLite enforces foreign keys only when asked.
+                // writer wait instead of failing, and comes first so that setting the journal
+                // mode of a new connection waits too while the outbox worker writes;
+                // SQLite enforces foreign keys only when asked.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;

@@ -6,3 +6,4 @@ pub mod case_view;
 pub mod decisions;
 pub mod document_store;
 pub mod notifications;
+pub mod statistics;

@@ -1,4 +1,4 @@
-//! `sagsspor bench`: the caseworker queue and the decision letters measured on the configured
+//! `sagsspor bench`: the caseworker queue, the statistics and the decision letters measured on the configured
 //! database, as median and 99th percentile. Figures for the README and the notes, never asserted
 //! in a test (a timed test fails on a busy machine and proves nothing on an idle one).
 
@@ -8,6 +8,7 @@ use app::db::Database;
 use app::decision_pdf::{complaint_guidance, render, DecisionDomain, DecisionLetter};
 use app::domain::lifecycle::{CaseState, Phase};
 use app::domain::local_time::copenhagen_date;
+use app::services::statistics::{self, Comparison};
 use app::state::now_utc;
 use std::time::{Duration, Instant};
 
@@ -96,6 +97,43 @@ pub async fn run(db: &Database, authority_code: i32, requests: usize) -> anyhow:
     );
     for (i, view_times) in per_view.into_iter().enumerate() {
         report(&format!("  view {i:>2}"), view_times);
+    }
+
+    // The statistics page's work: one comparison over the latest year, alternating between every
+    // authority on a common type and one authority across its types.
+    let comparisons = [
+        Comparison::AuthoritiesOnType(statistics::DEFAULT_CASE_TYPE.to_string()),
+        Comparison::TypesAtAuthority(authority_code),
+        Comparison::AuthoritiesOnType("byg_enfamiliehus".to_string()),
+    ];
+    let mut times = Vec::new();
+    let mut per_comparison: Vec<Vec<Duration>> = vec![Vec::new(); comparisons.len()];
+    for i in 0..(requests / 10).max(comparisons.len()) {
+        let comparison = &comparisons[i % comparisons.len()];
+        let started = Instant::now();
+        let figures = statistics::compute(
+            &mut conn,
+            comparison,
+            today - chrono::TimeDelta::days(364),
+            today,
+            app::i18n::Locale::Da,
+        )
+        .await?;
+        let took = started.elapsed();
+        if i < comparisons.len() {
+            println!(
+                "  statistics {i}: {} groups, {} decided, {} received",
+                figures.groups.len(),
+                figures.all.decided,
+                figures.all.received
+            );
+        }
+        times.push(took);
+        per_comparison[i % comparisons.len()].push(took);
+    }
+    report("statistics for a year (figures, not page rendering)", times);
+    for (i, comparison_times) in per_comparison.into_iter().enumerate() {
+        report(&format!("  statistics {i}"), comparison_times);
     }
 
     let letter = DecisionLetter {

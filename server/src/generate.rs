@@ -5,13 +5,14 @@
 use app::db::authorities::{Authority, CaseType, ServiceGoal};
 use app::db::cases::{BulkCase, Case};
 use app::db::events::{CaseEvent, NewCaseEvent};
+use app::db::statistics::DecisionFigures;
 use app::db::{Conn, Database};
 use app::domain::clock::{self, ClockEvent, ClockInput};
 use app::domain::lifecycle::{self, EventKind, Lifecycle};
 use app::domain::local_time::copenhagen_date;
 use app::domain::reference::CaseReference;
 use app::in_transaction;
-use app::services::case_events::visible_to_applicant;
+use app::services::case_events::{decision_figures, visible_to_applicant};
 use app::state::now_utc;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -70,6 +71,8 @@ const STREETS: &[&str] = &[
 struct Planned {
     row_index: usize,
     events: Vec<(EventKind, NaiveDateTime)>,
+    /// The clock's figures the statistics keep, when the case ends decided.
+    figures: Option<DecisionFigures>,
 }
 
 /// Generates `count` cases (seeded for repeatability) and reports progress on stderr; all at
@@ -126,7 +129,7 @@ pub async fn generate(
             let submitted = now - TimeDelta::minutes(rng.random_range(60..(3 * 365 * 24 * 60)));
             let events = plan_history(&mut rng, submitted, now);
             let plan_index = rows.len();
-            let row = build_row(
+            let (row, figures) = build_row(
                 &mut rng,
                 next_id,
                 authority,
@@ -141,6 +144,7 @@ pub async fn generate(
             plans.push(Planned {
                 row_index: plan_index,
                 events,
+                figures,
             });
             next_id += 1;
         }
@@ -231,7 +235,7 @@ fn build_row<'a>(
     events: &[(EventKind, NaiveDateTime)],
     now: NaiveDateTime,
     sequences: &mut HashMap<(i32, i32), i64>,
-) -> BulkCase<'a> {
+) -> (BulkCase<'a>, Option<DecisionFigures>) {
     let submitted = events[0].1;
     let year = copenhagen_date(submitted).year();
     let sequence = sequences.entry((authority, year)).or_insert(0);
@@ -254,6 +258,7 @@ fn build_row<'a>(
         not_covered_reason: None,
         estimate_days: None,
     });
+    let kept = decision_figures(id, authority, &case_type.code, &figures);
     let at_of = |kind: EventKind| events.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
     let business = rng.random_bool(0.45);
     let (applicant_kind, applicant_subject, applicant_cvr, applicant_name) = if business {
@@ -272,7 +277,7 @@ fn build_row<'a>(
         );
         ("person", Some(format!("synthetic-{id}")), None, name)
     };
-    BulkCase {
+    let row = BulkCase {
         id,
         reference: Some(reference.to_string()),
         authority_code: authority,
@@ -312,7 +317,8 @@ fn build_row<'a>(
         updated_at: events.last().map_or(submitted, |(_, t)| *t),
         expected_decision_on: figures.expected.map(|e| e.date),
         version: i64::try_from(events.len()).unwrap_or(0),
-    }
+    };
+    (row, kept)
 }
 
 async fn write_batch(
@@ -343,6 +349,7 @@ async fn write_batch(
             ));
         }
     }
+    let figures: Vec<DecisionFigures> = plans.iter().filter_map(|p| p.figures.clone()).collect();
     let events: Vec<NewCaseEvent<'_>> = kinds
         .iter()
         .map(|(case_id, seq, kind, at, state, must_act)| NewCaseEvent {
@@ -371,6 +378,7 @@ async fn write_batch(
         for chunk in events.chunks(EVENTS_PER_INSERT) {
             CaseEvent::append_many(conn, chunk).await?;
         }
+        DecisionFigures::insert_many(conn, &figures).await?;
         Ok(())
     });
     Ok(result?)

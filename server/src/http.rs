@@ -157,6 +157,8 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             "/handlinger/sager/{reference}/status",
             axum::routing::post(crate::actions::send_status),
         )
+        .route("/statistik/data.csv", get(crate::statistics::csv))
+        .route("/statistik/data.json", get(crate::statistics::json))
         .route(
             "/handlinger/indstillinger",
             axum::routing::post(crate::settings::save),

@@ -14,4 +14,5 @@ pub mod http;
 pub mod oidc;
 pub mod outbox_worker;
 pub mod settings;
+pub mod statistics;
 pub mod telemetry;

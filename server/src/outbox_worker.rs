@@ -459,8 +459,9 @@ mod tests {
         )
     }
 
-    #[test]
-    fn every_documented_smtp_url_form_is_understood() {
+    // With pooling, building a transport starts its pool's task: it needs the runtime.
+    #[tokio::test]
+    async fn every_documented_smtp_url_form_is_understood() {
         for url in [
             "smtp://localhost:25",
             "smtp://user:pass@mail.example.dk:587?tls=starttls",

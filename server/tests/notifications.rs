@@ -6,7 +6,6 @@
 
 mod support;
 
-use app::db::cases::Case;
 use app::db::contact_preferences::ContactPreferences;
 use app::db::outbox::{NewOutboxMessage, OutboxMessage};
 use app::db::users::{LoginIdentity, User};
@@ -17,14 +16,9 @@ use app::services::notifications::{self, Topic};
 use app::state::now_utc;
 use chrono::{NaiveDateTime, TimeDelta};
 use std::collections::{HashMap, HashSet};
+use support::events::*;
 use support::mail::*;
 use support::web::*;
-
-const CASEWORKER: Actor<'static> = Actor {
-    kind: ActorKind::Caseworker,
-    user_id: None,
-    label: "Aalborg Kommune",
-};
 
 async fn user(conn: &mut Conn, kind: &str, subject: &str, cvr: Option<&str>) -> User {
     User::upsert_login(
@@ -68,65 +62,6 @@ async fn prefer(
     )
     .await
     .unwrap();
-}
-
-/// A case of this applicant at Aalborg, sent through the event path at `at`.
-async fn sent_case(
-    conn: &mut Conn,
-    subject: Option<&str>,
-    cvr: Option<&str>,
-    creator: Option<i64>,
-    at: NaiveDateTime,
-) -> Case {
-    let case = Case::create(
-        conn,
-        &app::db::cases::NewCase {
-            authority_code: 851,
-            case_type_code: "byg_garage_carport_udhus",
-            service_goal_category: Some("simple_constructions"),
-            title: "Carport",
-            channel: "portal",
-            applicant_kind: if cvr.is_some() { "business" } else { "person" },
-            applicant_subject: subject,
-            applicant_cvr: cvr,
-            applicant_name: "Ansøger",
-            created_by_user_id: creator,
-            property_address: "Engvej 1, 9000 Aalborg",
-            cadastral_number: "12a",
-            description: "",
-            form_data: "{}",
-            state: "draft",
-            declared_complete: false,
-            must_act: "applicant",
-            created_at: at,
-            updated_at: at,
-        },
-    )
-    .await
-    .unwrap();
-    let applicant = Actor {
-        kind: ActorKind::Applicant,
-        user_id: creator,
-        label: "Ansøger",
-    };
-    case_events::record(
-        conn,
-        case.id,
-        None,
-        &EventRequest::new(EventKind::Submitted, applicant, at),
-    )
-    .await
-    .unwrap()
-    .case
-}
-
-async fn event(conn: &mut Conn, case: &Case, kind: EventKind, at: NaiveDateTime) -> Case {
-    let mut request = EventRequest::new(kind, CASEWORKER, at);
-    request.esdh_number = Some("ESDH-1");
-    case_events::record(conn, case.id, None, &request)
-        .await
-        .unwrap()
-        .case
 }
 
 /// Every e-mail received, by its de-duplication key.

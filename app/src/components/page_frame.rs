@@ -135,6 +135,9 @@ pub fn SiteFooter(locale: Locale) -> impl IntoView {
                                 <li>
                                     <a href="/tilgaengelighedserklaering">{locale.t("site.accessibility_link")}</a>
                                 </li>
+                                <li>
+                                    <a href="/statistik">{locale.t("site.statistics_link")}</a>
+                                </li>
                             </ul>
                         </div>
                     </div>

@@ -167,6 +167,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_access_log,
     contact_preferences,
     outbox_messages,
+    decision_figures,
+    status_lookups,
 );
 
 diesel::table! {
@@ -238,3 +240,26 @@ diesel::table! {
 
 diesel::joinable!(contact_preferences -> users (user_id));
 diesel::joinable!(outbox_messages -> cases (case_id));
+
+diesel::table! {
+    decision_figures (case_id) {
+        case_id -> BigInt,
+        authority_code -> Integer,
+        case_type_code -> Text,
+        decided_on -> Date,
+        total_days -> Integer,
+        authority_days -> Integer,
+        applicant_days -> Integer,
+        goal_days_used -> Nullable<Integer>,
+        goal_status -> Text,
+        not_covered -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    status_lookups (authority_code, month) {
+        authority_code -> Integer,
+        month -> Text,
+        lookups -> BigInt,
+    }
+}

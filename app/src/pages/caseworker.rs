@@ -2,6 +2,7 @@
 
 pub mod case_page;
 pub mod queue;
+pub mod statistics;
 
 use crate::app::current_path;
 use crate::auth::staff_login_path;

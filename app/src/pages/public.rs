@@ -6,3 +6,4 @@ pub mod demo_login;
 pub mod demo_outbox;
 pub mod front;
 pub mod not_found;
+pub mod statistics;

@@ -4,8 +4,9 @@
 use crate::db::cases::{Case, CaseStateChange};
 use crate::db::events::{CaseEvent, NewCaseEvent};
 use crate::db::requests::{InformationRequest, RequestItem};
+use crate::db::statistics::DecisionFigures;
 use crate::db::{is_unique_violation, Conn, DbError};
-use crate::domain::clock::{self, ClockInput};
+use crate::domain::clock::{self, ClockFigures, ClockInput, GoalStatus, NotCoveredReason};
 use crate::domain::lifecycle::{self, EventKind, TransitionError};
 use crate::domain::local_time::copenhagen_date;
 use crate::domain::reference::CaseReference;
@@ -204,7 +205,7 @@ async fn record_without_notice(
     };
 
     let history = CaseEvent::for_case(conn, case_id).await?;
-    let expected = expected_decision_on(
+    let figures = clock_figures(
         conn,
         &case,
         &history,
@@ -212,6 +213,7 @@ async fn record_without_notice(
         request.at,
     )
     .await?;
+    let expected = figures.expected.as_ref().map(|e| e.date);
 
     let reference_text = reference.map(|r| r.to_string());
     let change = CaseStateChange {
@@ -244,7 +246,51 @@ async fn record_without_notice(
     let case = Case::find(conn, case_id)
         .await?
         .ok_or(RecordError::NotFound)?;
+    // The statistics keep the figures of decided cases; a reopened case leaves them.
+    let kept = decision_figures(case.id, case.authority_code, &case.case_type_code, &figures);
+    DecisionFigures::keep(conn, case.id, kept.as_ref()).await?;
     Ok(Recorded { case, event })
+}
+
+/// The figures the statistics keep of a decided (or closed) case; `None` while it is not.
+pub fn decision_figures(
+    case_id: i64,
+    authority_code: i32,
+    case_type_code: &str,
+    figures: &ClockFigures,
+) -> Option<DecisionFigures> {
+    let decided_on = figures.decided_on?;
+    let (goal_status, not_covered) = match &figures.status {
+        GoalStatus::Kept { .. } => ("kept", None),
+        GoalStatus::Missed { .. } => ("missed", None),
+        GoalStatus::NotCovered(reason) => (
+            "not_covered",
+            Some(match reason {
+                NotCoveredReason::NoNationalGoal => "no_national_goal".to_string(),
+                NotCoveredReason::DecidedBeforeComplete => "decided_before_complete".to_string(),
+                NotCoveredReason::Withdrawn => "withdrawn".to_string(),
+                NotCoveredReason::Marked(text) => format!("marked:{text}"),
+            }),
+        ),
+        GoalStatus::NotStarted | GoalStatus::Running { .. } | GoalStatus::AtRisk { .. } => {
+            return None
+        }
+    };
+    let days = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    Some(DecisionFigures {
+        case_id,
+        authority_code,
+        case_type_code: case_type_code.to_string(),
+        decided_on,
+        total_days: days(figures.total_days),
+        authority_days: days(figures.authority_days),
+        applicant_days: days(figures.applicant_days),
+        goal_days_used: (goal_status != "not_covered")
+            .then_some(figures.goal_days_used.map(days))
+            .flatten(),
+        goal_status: goal_status.to_string(),
+        not_covered,
+    })
 }
 
 /// Asks the applicant for information: the event, and the request with its items (each with its
@@ -360,14 +406,15 @@ pub async fn estimate_days(conn: &mut Conn, case: &Case) -> Result<Option<u32>, 
     Ok(u32::try_from(days[days.len() / 2]).ok())
 }
 
-/// The expected decision date the queue sorts by, computed by the clock from the history.
-async fn expected_decision_on(
+/// The clock's figures after the event: the expected decision date the queue sorts by, and
+/// the figures the statistics keep of a decided case.
+async fn clock_figures(
     conn: &mut Conn,
     case: &Case,
     history: &[CaseEvent],
     new_not_covered_reason: Option<&str>,
     now: NaiveDateTime,
-) -> Result<Option<chrono::NaiveDate>, DbError> {
+) -> Result<ClockFigures, DbError> {
     let goal_days = goal_days(conn, case).await?;
     let estimate = if case.declared_complete {
         None
@@ -375,12 +422,11 @@ async fn expected_decision_on(
         estimate_days(conn, case).await?
     };
     let events = CaseEvent::clock_events(history);
-    let figures = clock::compute(&ClockInput {
+    Ok(clock::compute(&ClockInput {
         events: &events,
         now,
         goal_days,
         not_covered_reason: new_not_covered_reason.or(case.not_covered_reason.as_deref()),
         estimate_days: estimate,
-    });
-    Ok(figures.expected.map(|e| e.date))
+    }))
 }

@@ -5,6 +5,7 @@
 
 use app::db::Database;
 
+pub mod events;
 pub mod mail;
 pub mod web;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};

@@ -248,6 +248,7 @@ fn QueueView(locale: Locale, data: QueueData, form: QueueForm) -> impl IntoView 
     let next = (current < pages).then(|| form.page_href(current + 1));
     view! {
         <h1>{locale.tf("queue.heading", &[("authority", &data.authority)])}</h1>
+        <p><a href="/sagsbehandling/statistik">{locale.t("statistics.own_link")}</a></p>
         <form method="get" action="/sagsbehandling" class="queue-filters" aria-labelledby="queue-filter-heading">
             <h2 id="queue-filter-heading" class="h4">{locale.t("queue.filter_heading")}</h2>
             <div class="filter-row">

@@ -14,9 +14,11 @@ use crate::components::progress_steps::ProgressSteps;
 use crate::components::responsibility_bar::ResponsibilityBar;
 use crate::components::timeline::Timeline;
 use crate::db::documents::Document;
+use crate::db::statistics::count_status_lookup;
 use crate::db::users::User;
 use crate::domain::clock::ClockFigures;
 use crate::domain::lifecycle::{self, EventKind};
+use crate::domain::local_time::copenhagen_date;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::flash::{take_answer_flash, AnswerFlash};
@@ -63,6 +65,9 @@ async fn load(
         Some(folder) if may_view_case(&viewer, &folder.case) => {
             if let (Some(user_id), true) = (viewer.user_id(), viewer.is_applicant()) {
                 User::mark_case_seen(&mut conn, user_id, folder.case.id, now).await?;
+                // Each look-up by the applicant is a status call the authority did not get.
+                let month = copenhagen_date(now).format("%Y-%m").to_string();
+                count_status_lookup(&mut conn, folder.case.authority_code, &month).await?;
             }
             Ok(Found::Folder {
                 folder: Box::new(folder),
