@@ -29,6 +29,9 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
     front: "/",
     "front-with-error": "/?reference=101-2026-000001-0",
     accessibility: "/tilgaengelighedserklaering",
+    statistics: "/statistik",
+    "statistics-one-authority": "/statistik?myndighed=851",
+    "statistics-with-error": "/statistik?fra=31-12-2026",
     "not-found": "/findes/ikke",
   };
   if (role === "anonymous") {
@@ -41,6 +44,7 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
   const decided = await demoReference(page, /Afgjort|Decided/);
   if (waiting) pages["case-waiting"] = `/sager/${waiting}`;
   if (decided) pages["case-decided"] = `/sager/${decided}`;
+  if (role === "caseworker") pages["caseworker-statistics"] = "/sagsbehandling/statistik";
   if (role !== "caseworker") {
     pages["apply-choose"] = "/ansoegning/ny";
     pages["apply-choose-errors"] = "/ansoegning/ny?fejl=1";

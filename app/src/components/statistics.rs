@@ -195,7 +195,8 @@ pub fn StatisticsFigures(
         <p>{locale.t("statistics.days_explained")}</p>
         <h2>{group_heading}</h2>
         <GroupChart locale groups=statistics.groups.clone() />
-        <div class="table--responsive-scroll">
+        // Focusable, so the keyboard can scroll a table wider than the screen.
+        <div class="table--responsive-scroll" tabindex="0" role="region" aria-label=locale.t("statistics.chart_groups")>
             <table class="table table--compact" data-testid="statistics-table">
                 <caption class="sr-only">{locale.t("statistics.chart_groups")}</caption>
                 <thead><tr>
@@ -221,7 +222,7 @@ pub fn StatisticsFigures(
         }}
         <h2>{locale.t("statistics.trend_heading")}</h2>
         <TrendChart locale trend=statistics.trend.clone() />
-        <div class="table--responsive-scroll">
+        <div class="table--responsive-scroll" tabindex="0" role="region" aria-label=locale.t("statistics.chart_trend")>
             <table class="table table--compact" data-testid="trend-table">
                 <caption class="sr-only">{locale.t("statistics.chart_trend")}</caption>
                 <thead><tr>
