@@ -111,6 +111,13 @@ pub fn may_act_as_authority(viewer: &Viewer, case: &Case) -> bool {
     matches!(viewer, Viewer::Caseworker { authority_code, .. } if case.authority_code == *authority_code && case.reference.is_some())
 }
 
+/// May a machine client of the integration API (one authority's case system) read and change this
+/// case? Only its own authority's cases, and only once they are submitted (a draft is the
+/// applicant's alone).
+pub fn may_client_act_on(client_authority_code: i32, case: &Case) -> bool {
+    case.authority_code == client_authority_code && case.reference.is_some()
+}
+
 /// May this viewer download this document of this case? Whoever may see the case sees the
 /// documents the applicant may see; documents kept from the applicant only the authority sees.
 pub fn may_view_document(viewer: &Viewer, case: &Case, document: &Document) -> bool {

@@ -5,11 +5,13 @@
 //! expression is compiled — and type-checked — once for each backend.
 
 pub mod access_log;
+pub mod api_clients;
 pub mod authorities;
 pub mod cases;
 pub mod contact_preferences;
 pub mod documents;
 pub mod events;
+pub mod idempotency;
 pub mod outbox;
 pub mod queue;
 pub mod requests;

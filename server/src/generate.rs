@@ -317,6 +317,8 @@ fn build_row<'a>(
         updated_at: events.last().map_or(submitted, |(_, t)| *t),
         expected_decision_on: figures.expected.map(|e| e.date),
         version: i64::try_from(events.len()).unwrap_or(0),
+        // Not from the seeded generator: a tracking token must not be predictable.
+        tracking_token: Some(app::db::cases::new_secret_token()),
     };
     (row, kept)
 }

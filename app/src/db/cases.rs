@@ -43,6 +43,19 @@ pub struct Case {
     pub updated_at: NaiveDateTime,
     pub expected_decision_on: Option<NaiveDate>,
     pub version: i64,
+    /// The secret of the status-only page `/spor/{token}`.
+    pub tracking_token: Option<String>,
+    /// How to reach an applicant who has no portal login (a case registered by the ESDH).
+    pub contact_email: Option<String>,
+    /// A Danish mobile number (`+45` and eight digits) for the same.
+    pub contact_mobile: Option<String>,
+}
+
+/// A fresh secret for an address only its holder should know (tracking links, calendar feeds):
+/// 128 bits from a cryptographically secure generator seeded by the operating system, as 32 hex
+/// digits.
+pub fn new_secret_token() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 /// Whose cases: a citizen's (by the login's subject) or a company's (by CVR number).
@@ -108,6 +121,7 @@ pub struct BulkCase<'a> {
     pub updated_at: NaiveDateTime,
     pub expected_decision_on: Option<NaiveDate>,
     pub version: i64,
+    pub tracking_token: Option<String>,
 }
 
 /// What the applicant typed into a draft.
@@ -143,13 +157,28 @@ pub struct CaseStateChange<'a> {
 }
 
 impl Case {
-    /// Creates a draft.
+    /// Creates a draft, with a fresh tracking token.
     pub async fn create(conn: &mut Conn, new: &NewCase<'_>) -> QueryResult<Case> {
+        let token = new_secret_token();
         dispatch!(conn, |c| diesel::insert_into(cases::table)
-            .values(new)
+            .values((new, cases::tracking_token.eq(&token)))
             .returning(Case::as_returning())
             .get_result(c)
             .await)
+    }
+
+    /// Stores how to reach an applicant who has no portal login.
+    pub async fn set_contact(
+        conn: &mut Conn,
+        id: i64,
+        email: Option<&str>,
+        mobile: Option<&str>,
+    ) -> QueryResult<()> {
+        dispatch!(conn, |c| diesel::update(cases::table.find(id))
+            .set((cases::contact_email.eq(email), cases::contact_mobile.eq(mobile)))
+            .execute(c)
+            .await)?;
+        Ok(())
     }
 
     /// Stores what the applicant typed into a draft (only while it is a draft).

@@ -17,6 +17,8 @@ pub enum DocumentKind {
     Answer,
     /// A decision letter issued by the authority.
     Decision,
+    /// Any other document the authority's case system added (e.g. a hearing letter).
+    FromAuthority,
 }
 
 impl DocumentKind {
@@ -26,6 +28,7 @@ impl DocumentKind {
             DocumentKind::Attachment => "attachment",
             DocumentKind::Answer => "answer",
             DocumentKind::Decision => "decision",
+            DocumentKind::FromAuthority => "from_authority",
         }
     }
 
@@ -35,6 +38,7 @@ impl DocumentKind {
             "attachment" => Some(DocumentKind::Attachment),
             "answer" => Some(DocumentKind::Answer),
             "decision" => Some(DocumentKind::Decision),
+            "from_authority" => Some(DocumentKind::FromAuthority),
             _ => None,
         }
     }
@@ -76,6 +80,26 @@ pub struct NewDocument<'a> {
 }
 
 impl Document {
+    /// Makes a document the authority's case system uploaded the decision letter of its case,
+    /// shown to the applicant. Its bytes never change; only the row says what it now is.
+    /// `false` when it is not such a document of this case (or is a decision already).
+    pub async fn issue_as_decision(conn: &mut Conn, case_id: i64, id: i64) -> QueryResult<bool> {
+        let changed = dispatch!(conn, |c| diesel::update(
+            documents::table
+                .filter(documents::id.eq(id))
+                .filter(documents::case_id.eq(case_id))
+                .filter(documents::kind.eq(DocumentKind::FromAuthority.as_str()))
+                .filter(documents::content_type.eq("application/pdf"))
+        )
+        .set((
+            documents::kind.eq(DocumentKind::Decision.as_str()),
+            documents::visible_to_applicant.eq(true),
+        ))
+        .execute(c)
+        .await)?;
+        Ok(changed == 1)
+    }
+
     /// Stores a document's row (its bytes are already in the document store).
     pub async fn insert(conn: &mut Conn, new: &NewDocument<'_>) -> QueryResult<Document> {
         dispatch!(conn, |c| diesel::insert_into(documents::table)

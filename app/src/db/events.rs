@@ -27,6 +27,8 @@ pub struct CaseEvent {
     pub public_text: Option<String>,
     pub internal_text: Option<String>,
     pub data: String,
+    /// When the row was written (see the changes feed); `None` on rows from before it was kept.
+    pub recorded_at: Option<NaiveDateTime>,
 }
 
 /// An event about to be appended.
@@ -51,10 +53,11 @@ pub struct NewCaseEvent<'a> {
 
 impl CaseEvent {
     /// Appends an event. The `(case_id, seq)` unique constraint refuses a second writer that
-    /// read the same version of the case.
+    /// read the same version of the case. The row is stamped with the time it was written.
     pub async fn append(conn: &mut Conn, event: &NewCaseEvent<'_>) -> QueryResult<CaseEvent> {
+        let recorded_at = crate::state::now_utc();
         dispatch!(conn, |c| diesel::insert_into(case_events::table)
-            .values(event)
+            .values((event, case_events::recorded_at.eq(recorded_at)))
             .returning(CaseEvent::as_returning())
             .get_result(c)
             .await)
@@ -90,6 +93,38 @@ impl CaseEvent {
             .select(CaseEvent::as_select())
             .load(c)
             .await)
+    }
+
+    /// The changes feed of one authority: events after the cursor `after_id`, oldest first, with
+    /// their case's reference. Events of drafts (invisible to the authority) are left out.
+    ///
+    /// Only events written at or before `settled_before` are handed out, and the page stops at
+    /// the first younger one: event ids are taken when a row is inserted but become visible when
+    /// its transaction commits, so a young id may still have an older, uncommitted neighbour below
+    /// it — handing it out would move the cursor past that neighbour for good.
+    pub async fn changes_for_authority(
+        conn: &mut Conn,
+        authority_code: i32,
+        after_id: i64,
+        settled_before: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<Vec<(CaseEvent, String)>> {
+        use crate::db::schema::cases;
+        let rows: Vec<(CaseEvent, Option<String>)> = dispatch!(conn, |c| case_events::table
+            .inner_join(cases::table)
+            .filter(cases::authority_code.eq(authority_code))
+            .filter(case_events::id.gt(after_id))
+            .filter(case_events::state_after.ne("draft"))
+            .order(case_events::id)
+            .limit(limit)
+            .select((CaseEvent::as_select(), cases::reference))
+            .load(c)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .take_while(|(event, _)| event.recorded_at.is_none_or(|at| at <= settled_before))
+            .filter_map(|(event, reference)| reference.map(|r| (event, r)))
+            .collect())
     }
 
     /// The event kind, if it is one this version knows.

@@ -47,6 +47,7 @@ diesel::table! {
         cvr -> Nullable<Text>,
         authority_code -> Nullable<Integer>,
         created_at -> Timestamp,
+        calendar_token -> Nullable<Text>,
     }
 }
 
@@ -81,6 +82,9 @@ diesel::table! {
         updated_at -> Timestamp,
         expected_decision_on -> Nullable<Date>,
         version -> BigInt,
+        tracking_token -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_mobile -> Nullable<Text>,
     }
 }
 
@@ -100,6 +104,7 @@ diesel::table! {
         public_text -> Nullable<Text>,
         internal_text -> Nullable<Text>,
         data -> Text,
+        recorded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -169,6 +174,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_messages,
     decision_figures,
     status_lookups,
+    api_clients,
+    idempotency_records,
+    webhook_endpoints,
 );
 
 diesel::table! {
@@ -263,3 +271,43 @@ diesel::table! {
         lookups -> BigInt,
     }
 }
+
+diesel::table! {
+    api_clients (id) {
+        id -> BigInt,
+        authority_code -> Integer,
+        name -> Text,
+        secret_sha256 -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_records (client_id, idempotency_key) {
+        client_id -> BigInt,
+        idempotency_key -> Text,
+        request_sha256 -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        etag -> Nullable<Text>,
+        location -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        cvr -> Text,
+        url -> Text,
+        secret -> Text,
+        created_by_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_clients -> authorities (authority_code));
+diesel::joinable!(idempotency_records -> api_clients (client_id));

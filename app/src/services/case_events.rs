@@ -60,6 +60,9 @@ pub struct EventRequest<'a> {
     pub not_covered_reason: Option<&'a str>,
     /// Kind-specific details as JSON (e.g. the request id of an information request).
     pub data: serde_json::Value,
+    /// Keeps an event the applicant would otherwise see out of their timeline (a document the
+    /// authority added for itself).
+    pub hidden_from_applicant: bool,
 }
 
 impl<'a> EventRequest<'a> {
@@ -75,6 +78,7 @@ impl<'a> EventRequest<'a> {
             assignee_user_id: None,
             not_covered_reason: None,
             data: serde_json::Value::Object(Default::default()),
+            hidden_from_applicant: false,
         }
     }
 }
@@ -188,8 +192,9 @@ async fn record_without_notice(
         state_after: next.state.as_str(),
         must_act_after: next.must_act().as_str(),
         // A note with a public text is written for the applicant; its internal text never is.
-        visible_to_applicant: visible_to_applicant(request.kind)
-            || (request.kind == EventKind::NoteAdded && request.public_text.is_some()),
+        visible_to_applicant: !request.hidden_from_applicant
+            && (visible_to_applicant(request.kind)
+                || (request.kind == EventKind::NoteAdded && request.public_text.is_some())),
         public_text: request.public_text,
         internal_text: request.internal_text,
         data: &data,

@@ -212,7 +212,9 @@ impl Payload {
 /// A person who hears about a case, with their choices.
 #[derive(Debug, Clone)]
 pub struct Recipient {
-    pub user: User,
+    /// The portal user, or `None` for the contact details the authority's case system gave
+    /// with a case it registered.
+    pub user_id: Option<i64>,
     pub preferences: ContactPreferences,
 }
 
@@ -251,20 +253,54 @@ pub async fn recipients_of(conn: &mut Conn, case: &Case) -> Result<Vec<Recipient
         case.applicant_cvr.as_deref(),
     )
     .await?;
-    Ok(candidates
+    let mut recipients: Vec<Recipient> = candidates
         .into_iter()
         .filter(|(user, _)| is_own_case(&Viewer::of_user(user), case))
         .map(|(user, stored)| {
             let preferences =
                 stored.unwrap_or_else(|| ContactPreferences::defaults(&user, &every_topic()));
-            Recipient { user, preferences }
+            Recipient {
+                user_id: Some(user.id),
+                preferences,
+            }
         })
         .filter(|r| {
             case.applicant_kind != "business"
-                || case.created_by_user_id == Some(r.user.id)
+                || case.created_by_user_id == r.user_id
                 || r.preferences.company_cases
         })
-        .collect())
+        .collect();
+    if let Some(contact) = case_contact(case) {
+        recipients.push(contact);
+    }
+    Ok(recipients)
+}
+
+/// The contact details a case system gave with a case it registered (the applicant may have no
+/// portal login): every topic by e-mail, and by SMS what asks the applicant to act or ends the
+/// case — a request, its reminder, the decision. Danish, the language of the authority.
+fn case_contact(case: &Case) -> Option<Recipient> {
+    if case.contact_email.is_none() && case.contact_mobile.is_none() {
+        return None;
+    }
+    Some(Recipient {
+        user_id: None,
+        preferences: ContactPreferences {
+            // Not stored: these preferences belong to no user.
+            user_id: 0,
+            email: case.contact_email.clone(),
+            mobile: case.contact_mobile.clone(),
+            language: "da".to_string(),
+            email_topics: every_topic(),
+            sms_topics: topic_list(&[
+                Topic::InformationRequested,
+                Topic::DeadlineReminder,
+                Topic::Decided,
+            ]),
+            company_cases: false,
+            updated_at: case.created_at,
+        },
+    })
 }
 
 /// Writes one message per (recipient, channel) for this cause, skipping any already written
@@ -292,7 +328,7 @@ async fn enqueue_to(
                 dedup_key: &dedup_key,
                 case_id: Some(case.id),
                 event_id,
-                user_id: Some(recipient.user.id),
+                user_id: recipient.user_id,
                 topic: topic.as_str(),
                 channel: channel.as_str(),
                 recipient: address,
@@ -451,7 +487,7 @@ pub async fn request_status(
         }
     }
     let recipient = Recipient {
-        user: user.clone(),
+        user_id: Some(user.id),
         preferences: preferences_of(conn, user).await?,
     };
     let Some(address) = recipient.address(topic, channel).map(str::to_string) else {

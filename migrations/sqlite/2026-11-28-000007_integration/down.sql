@@ -1,0 +1,11 @@
+DROP TABLE webhook_endpoints;
+DROP INDEX users_calendar_token;
+ALTER TABLE users DROP COLUMN calendar_token;
+ALTER TABLE cases DROP COLUMN contact_mobile;
+ALTER TABLE cases DROP COLUMN contact_email;
+DROP INDEX cases_tracking_token;
+ALTER TABLE cases DROP COLUMN tracking_token;
+DROP INDEX case_events_feed;
+ALTER TABLE case_events DROP COLUMN recorded_at;
+DROP TABLE idempotency_records;
+DROP TABLE api_clients;

@@ -1,0 +1,61 @@
+-- Machine clients of the integration API (/api/v1): one authority's case system (ESDH) each. Only
+-- a hash of the secret is kept; the secret is shown once, by `sagsspor client create`.
+CREATE TABLE api_clients (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    authority_code INTEGER NOT NULL REFERENCES authorities (code),
+    name TEXT NOT NULL,
+    -- Hex SHA-256 of the whole secret (the secret is 256 random bits, so no slow hash is needed).
+    secret_sha256 TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    revoked_at TIMESTAMP,
+    last_used_at TIMESTAMP
+);
+
+-- The first answer to a POST with an Idempotency-Key, written in the same transaction as what the
+-- POST did, so a retry gets that answer and changes nothing.
+CREATE TABLE idempotency_records (
+    client_id BIGINT NOT NULL REFERENCES api_clients (id) ON DELETE CASCADE,
+    idempotency_key TEXT NOT NULL,
+    -- Hex SHA-256 of method, path and body: the same key with another request is refused.
+    request_sha256 TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    etag TEXT,
+    location TEXT,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (client_id, idempotency_key)
+);
+
+-- When the event row was written (the application's clock), as opposed to when it happened
+-- (occurred_at, which a case system may report late). The changes feed waits until an event has
+-- been written for a moment before handing it out, so a transaction that commits late cannot slip
+-- under a cursor already given out. Rows from before this migration are old enough.
+ALTER TABLE case_events ADD COLUMN recorded_at TIMESTAMP;
+CREATE INDEX case_events_feed ON case_events (id, case_id);
+
+-- A secret, unguessable token for the status-only page /spor/{token}; the applicant can replace it.
+ALTER TABLE cases ADD COLUMN tracking_token TEXT;
+UPDATE cases SET tracking_token = lower(hex(randomblob(16)));
+CREATE UNIQUE INDEX cases_tracking_token ON cases (tracking_token);
+
+-- How to reach an applicant without a portal login (a case registered by the authority's ESDH).
+ALTER TABLE cases ADD COLUMN contact_email TEXT;
+ALTER TABLE cases ADD COLUMN contact_mobile TEXT;
+
+-- The secret address of a user's calendar feed (ICS) of deadlines and expected decision dates.
+ALTER TABLE users ADD COLUMN calendar_token TEXT;
+CREATE UNIQUE INDEX users_calendar_token ON users (calendar_token);
+
+-- A company's webhook receivers: every event the applicant may see on a case of the CVR is POSTed,
+-- signed after Standard Webhooks, through the outbox (channel 'webhook').
+CREATE TABLE webhook_endpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    cvr TEXT NOT NULL,
+    url TEXT NOT NULL,
+    -- The signing secret as Standard Webhooks writes it: 'whsec_' + base64 of the key bytes.
+    secret TEXT NOT NULL,
+    created_by_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    removed_at TIMESTAMP
+);
+CREATE INDEX webhook_endpoints_cvr ON webhook_endpoints (cvr) WHERE removed_at IS NULL;
