@@ -311,6 +311,11 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
+    /// Machine clients of the integration API (/api/v1): create, list, revoke.
+    Client {
+        #[command(subcommand)]
+        command: crate::api_clients::ClientCommand,
+    },
 }
 
 impl Config {
@@ -432,6 +437,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             authority,
             requests,
         } => crate::bench::run(&db, authority, requests).await,
+        Command::Client { command } => {
+            // On the embedded default there is nobody else to migrate; elsewhere `migrate` is a
+            // deliberate step, as for `serve`.
+            if config.database_url.is_none() {
+                db.migrate().await.context("migrating")?;
+            }
+            crate::api_clients::run(&db, command).await
+        }
         Command::Generate {
             cases,
             seed,

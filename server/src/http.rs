@@ -164,6 +164,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             axum::routing::post(crate::settings::save),
         )
         .merge(upload_routes(app_state.documents.max_bytes()));
+    let api = crate::api::router(app_state.documents.max_bytes()).with_state(state.clone());
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {
         routes = routes.route("/demo/login/{persona}", get(auth::demo_login));
@@ -202,6 +203,9 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .layer(middleware::from_fn(auth::attach_user))
         .layer(session_layer(session_store, &config.sessions))
         .with_state(state)
+        // The API has no sessions and no forms: machine clients with bearer tokens, outside the
+        // site's session and cross-site layers.
+        .nest("/api/v1", api)
         .layer(security_headers(login_origins))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

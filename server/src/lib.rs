@@ -2,6 +2,8 @@
 //! A library as well as a binary so the tests can drive the router in-process.
 
 pub mod actions;
+pub mod api;
+pub mod api_clients;
 pub mod applications;
 pub mod auth;
 pub mod bench;

@@ -175,7 +175,10 @@ impl Case {
         mobile: Option<&str>,
     ) -> QueryResult<()> {
         dispatch!(conn, |c| diesel::update(cases::table.find(id))
-            .set((cases::contact_email.eq(email), cases::contact_mobile.eq(mobile)))
+            .set((
+                cases::contact_email.eq(email),
+                cases::contact_mobile.eq(mobile)
+            ))
             .execute(c)
             .await)?;
         Ok(())

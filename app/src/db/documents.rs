@@ -17,8 +17,6 @@ pub enum DocumentKind {
     Answer,
     /// A decision letter issued by the authority.
     Decision,
-    /// Any other document the authority's case system added (e.g. a hearing letter).
-    FromAuthority,
 }
 
 impl DocumentKind {
@@ -28,7 +26,6 @@ impl DocumentKind {
             DocumentKind::Attachment => "attachment",
             DocumentKind::Answer => "answer",
             DocumentKind::Decision => "decision",
-            DocumentKind::FromAuthority => "from_authority",
         }
     }
 
@@ -38,7 +35,6 @@ impl DocumentKind {
             "attachment" => Some(DocumentKind::Attachment),
             "answer" => Some(DocumentKind::Answer),
             "decision" => Some(DocumentKind::Decision),
-            "from_authority" => Some(DocumentKind::FromAuthority),
             _ => None,
         }
     }
@@ -88,7 +84,8 @@ impl Document {
             documents::table
                 .filter(documents::id.eq(id))
                 .filter(documents::case_id.eq(case_id))
-                .filter(documents::kind.eq(DocumentKind::FromAuthority.as_str()))
+                .filter(documents::kind.eq(DocumentKind::Attachment.as_str()))
+                .filter(documents::uploaded_by_kind.eq("esdh"))
                 .filter(documents::content_type.eq("application/pdf"))
         )
         .set((

@@ -1,0 +1,1228 @@
+//! `/api/v1/cases…`: an authority's case system registers cases, reads them with their history
+//! and clock figures, posts events and uploads documents. Every handler asks the one policy
+//! question first — is this case of the client's authority? — and a case of another authority
+//! answers exactly like one that does not exist.
+
+use super::problem::{etag_of, Problem};
+use super::requests::{
+    fingerprint, idempotency_key, if_match, once, parse_json, Answer, WriteRequest,
+};
+use super::ApiCaller;
+use crate::http::HttpState;
+use app::authorization::may_client_act_on;
+use app::db::authorities::CaseType;
+use app::db::cases::{Case, NewCase};
+use app::db::documents::{Document, DocumentKind, NewDocument};
+use app::db::events::CaseEvent;
+use app::db::Conn;
+use app::domain::clock::{ClockFigures, GoalStatus, NotCoveredReason};
+use app::domain::lifecycle::EventKind;
+use app::domain::local_time::copenhagen_date;
+use app::domain::reference::CaseReference;
+use app::services::case_events::{
+    information_received, record, request_information, Actor, ActorKind, EventRequest,
+};
+use app::services::case_view::CaseFolder;
+use app::services::decisions::Outcome;
+use app::services::document_store::{clean_filename, FileType};
+use app::services::notifications::{is_plausible_email, normalize_danish_mobile};
+use app::state::now_utc;
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// How far ahead of this server's clock a reported time may be (clocks differ a little).
+const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+/// The most items one request for information may have.
+const MAX_ITEMS: usize = 20;
+
+// ---------------------------------------------------------------------------------------------
+// What the API answers
+
+/// A case as the authority's case system sees it: everything, including internal texts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOutput {
+    /// The case's reference, unique across all authorities (e.g. `851-2026-00042`).
+    pub reference: String,
+    /// The version; the ETag is this number in quotes.
+    pub version: i64,
+    pub authority: CodeAndName,
+    pub case_type: CodeAndName,
+    pub title: String,
+    /// How the application arrived: `portal`, `email`, `phone` or `post`.
+    pub channel: String,
+    pub esdh_number: Option<String>,
+    /// `submitted`, `registered`, `in_progress`, `awaiting_applicant`, `hearing`, `decided`,
+    /// `closed` or `withdrawn`.
+    pub state: String,
+    /// The phase the applicant sees: `received`, `screening`, `processing` or `decided`
+    /// (`null` when withdrawn).
+    pub phase: Option<String>,
+    /// Who must act: `authority`, `applicant` or `nobody`.
+    pub must_act: String,
+    pub declared_complete: bool,
+    pub applicant: ApplicantOutput,
+    pub property: PropertyOutput,
+    pub received_at: Option<DateTime<Utc>>,
+    pub declared_complete_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub expected_decision: Option<ExpectedDecisionOutput>,
+    pub clock: ClockOutput,
+    /// The applicant's case folder (login required).
+    pub case_folder_url: String,
+    /// The status-only page anyone with the link may open.
+    pub tracking_url: Option<String>,
+    /// Every event, oldest first.
+    pub history: Vec<EventOutput>,
+    /// Requests for information, newest first.
+    pub information_requests: Vec<InformationRequestOutput>,
+    pub documents: Vec<DocumentOutput>,
+}
+
+/// A code with its Danish name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeAndName {
+    pub code: String,
+    pub name: String,
+}
+
+/// The applicant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantOutput {
+    /// `person` or `business`.
+    pub kind: String,
+    pub name: String,
+    pub cvr: Option<String>,
+    /// Contact details given when the case system registered the case.
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// The property the case is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PropertyOutput {
+    pub address: String,
+    pub cadastral_number: String,
+}
+
+/// When a decision can be expected.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpectedDecisionOutput {
+    pub date: NaiveDate,
+    /// True when the date is the authority's typical time rather than the service goal.
+    pub is_estimate: bool,
+}
+
+/// The responsibility clock: how many days the case spent with whom.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockOutput {
+    /// Calendar days from submission to decision, withdrawal or today.
+    pub total_days: i64,
+    pub authority_days: i64,
+    pub applicant_days: i64,
+    /// The service goal of the case's type in days, if it has one.
+    pub goal_days: Option<u32>,
+    /// Days counted against the goal so far (from completeness, less the applicant's days).
+    pub goal_days_used: Option<i64>,
+    /// `not_started`, `running`, `at_risk`, `kept`, `missed` or `not_covered`.
+    pub goal_status: String,
+    /// Why the goal does not apply, when `goal_status` is `not_covered`.
+    pub not_covered_reason: Option<String>,
+}
+
+/// One event of the history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOutput {
+    pub id: i64,
+    /// Position in the case's history (1, 2, …).
+    pub seq: i32,
+    pub kind: String,
+    pub occurred_at: DateTime<Utc>,
+    /// `applicant`, `caseworker`, `system` or `esdh`.
+    pub actor_kind: String,
+    pub actor_label: String,
+    pub state_after: String,
+    pub must_act_after: String,
+    pub visible_to_applicant: bool,
+    pub public_text: Option<String>,
+    pub internal_text: Option<String>,
+}
+
+/// A request for information and its items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InformationRequestOutput {
+    pub id: i64,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub items: Vec<InformationItemOutput>,
+}
+
+/// One thing asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InformationItemOutput {
+    pub id: i64,
+    pub description: String,
+    pub deadline: NaiveDate,
+    /// `open` or `answered`.
+    pub status: String,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answer_comment: Option<String>,
+}
+
+/// A document of the case (its bytes are not part of the API's answers).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentOutput {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// `attachment`, `answer` or `decision`.
+    pub kind: String,
+    /// Who added it: `applicant`, `caseworker`, `system` or `esdh` (this API).
+    pub uploaded_by: String,
+    pub sha256: String,
+    pub visible_to_applicant: bool,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// The answer to a posted event: the event and the case after it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPosted {
+    pub event: EventOutput,
+    pub case: CaseOutput,
+}
+
+fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+fn goal_status(status: &GoalStatus) -> (&'static str, Option<String>) {
+    match status {
+        GoalStatus::NotStarted => ("not_started", None),
+        GoalStatus::Running { .. } => ("running", None),
+        GoalStatus::AtRisk { .. } => ("at_risk", None),
+        GoalStatus::Kept { .. } => ("kept", None),
+        GoalStatus::Missed { .. } => ("missed", None),
+        GoalStatus::NotCovered(reason) => (
+            "not_covered",
+            Some(match reason {
+                NotCoveredReason::NoNationalGoal => "no_national_goal".to_string(),
+                NotCoveredReason::DecidedBeforeComplete => "decided_before_complete".to_string(),
+                NotCoveredReason::Withdrawn => "withdrawn".to_string(),
+                NotCoveredReason::Marked(text) => text.clone(),
+            }),
+        ),
+    }
+}
+
+fn clock_output(figures: &ClockFigures) -> ClockOutput {
+    let (status, reason) = goal_status(&figures.status);
+    ClockOutput {
+        total_days: figures.total_days,
+        authority_days: figures.authority_days,
+        applicant_days: figures.applicant_days,
+        goal_days: figures.goal_days,
+        goal_days_used: figures.goal_days_used,
+        goal_status: status.to_string(),
+        not_covered_reason: reason,
+    }
+}
+
+fn event_output(event: &CaseEvent) -> EventOutput {
+    EventOutput {
+        id: event.id,
+        seq: event.seq,
+        kind: event.kind.clone(),
+        occurred_at: utc(event.occurred_at),
+        actor_kind: event.actor_kind.clone(),
+        actor_label: event.actor_label.clone(),
+        state_after: event.state_after.clone(),
+        must_act_after: event.must_act_after.clone(),
+        visible_to_applicant: event.visible_to_applicant,
+        public_text: event.public_text.clone(),
+        internal_text: event.internal_text.clone(),
+    }
+}
+
+fn case_output(folder: &CaseFolder, origin: &str) -> CaseOutput {
+    let case = &folder.case;
+    let reference = case.reference.clone().unwrap_or_default();
+    CaseOutput {
+        case_folder_url: format!("{origin}/sager/{reference}"),
+        tracking_url: case
+            .tracking_token
+            .as_ref()
+            .map(|token| format!("{origin}/spor/{token}")),
+        reference,
+        version: case.version,
+        authority: CodeAndName {
+            code: folder.authority.code.to_string(),
+            name: folder.authority.name.clone(),
+        },
+        case_type: CodeAndName {
+            code: folder.case_type.code.clone(),
+            name: folder.case_type.name_da.clone(),
+        },
+        title: case.title.clone(),
+        channel: case.channel.clone(),
+        esdh_number: case.esdh_number.clone(),
+        state: case.state.clone(),
+        phase: case.lifecycle().phase().map(|p| p.as_str().to_string()),
+        must_act: case.must_act.clone(),
+        declared_complete: case.declared_complete,
+        applicant: ApplicantOutput {
+            kind: case.applicant_kind.clone(),
+            name: case.applicant_name.clone(),
+            cvr: case.applicant_cvr.clone(),
+            email: case.contact_email.clone(),
+            mobile: case.contact_mobile.clone(),
+        },
+        property: PropertyOutput {
+            address: case.property_address.clone(),
+            cadastral_number: case.cadastral_number.clone(),
+        },
+        received_at: case.submitted_at.map(utc),
+        declared_complete_at: case.complete_at.map(utc),
+        decided_at: case.decided_at.map(utc),
+        expected_decision: folder
+            .figures
+            .expected
+            .as_ref()
+            .map(|e| ExpectedDecisionOutput {
+                date: e.date,
+                is_estimate: e.is_estimate,
+            }),
+        clock: clock_output(&folder.figures),
+        history: folder.history.iter().map(event_output).collect(),
+        information_requests: folder
+            .requests
+            .iter()
+            .map(|r| InformationRequestOutput {
+                id: r.request.id,
+                message: r.request.message.clone(),
+                created_at: utc(r.request.created_at),
+                closed_at: r.request.closed_at.map(utc),
+                items: r
+                    .items
+                    .iter()
+                    .map(|i| InformationItemOutput {
+                        id: i.id,
+                        description: i.description.clone(),
+                        deadline: i.deadline,
+                        status: i.status.clone(),
+                        answered_at: i.answered_at.map(utc),
+                        answer_comment: i.answer_comment.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        documents: folder
+            .documents
+            .iter()
+            .map(|d| DocumentOutput {
+                id: d.id,
+                filename: d.filename.clone(),
+                content_type: d.content_type.clone(),
+                size_bytes: d.size_bytes,
+                kind: d.kind.clone(),
+                uploaded_by: d.uploaded_by_kind.clone(),
+                sha256: d.sha256.clone(),
+                visible_to_applicant: d.visible_to_applicant,
+                uploaded_at: utc(d.uploaded_at),
+            })
+            .collect(),
+    }
+}
+
+/// The case as an answer with its ETag.
+async fn case_answer(
+    conn: &mut Conn,
+    case_id: i64,
+    status: StatusCode,
+    origin: &str,
+    body: impl FnOnce(CaseOutput) -> Result<Answer, Problem>,
+) -> Result<Answer, Problem> {
+    let case = Case::find(conn, case_id)
+        .await?
+        .ok_or_else(|| Problem::internal("reading a case just written", &case_id))?;
+    let folder = CaseFolder::for_case(conn, case, now_utc()).await?;
+    let output = case_output(&folder, origin);
+    let etag = etag_of(output.version);
+    let location = format!("/api/v1/cases/{}", output.reference);
+    let mut answer = body(output)?;
+    answer.status = status;
+    answer.etag = Some(etag);
+    answer.location = Some(location);
+    Ok(answer)
+}
+
+/// The client's case with this reference; another authority's case is "not found".
+async fn own_case(conn: &mut Conn, caller: &ApiCaller, raw: &str) -> Result<Case, Problem> {
+    let reference = CaseReference::parse(raw).map_err(|_| Problem::case_not_found(raw))?;
+    Case::find_by_reference(conn, &reference)
+        .await?
+        .filter(|case| may_client_act_on(caller.client.authority_code, case))
+        .ok_or_else(|| Problem::case_not_found(raw))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register
+
+/// A case that reached the authority outside the portal (e-mail, phone, post, in person),
+/// registered by its case system.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCaseInput {
+    /// The application type's code (see the reference data, e.g. `byggetilladelse-enfamiliehus`).
+    pub case_type: String,
+    /// A short title the applicant recognises, at most 200 characters.
+    pub title: String,
+    /// What the application is about.
+    #[serde(default)]
+    pub description: Option<String>,
+    pub applicant: ApplicantInput,
+    pub property: PropertyInput,
+    /// The case's number in the authority's ESDH; unique within the authority.
+    pub esdh_number: String,
+    /// When the authority received the application (RFC 3339); not in the future. The clock
+    /// counts from here.
+    pub received_at: DateTime<FixedOffset>,
+    /// How it arrived.
+    pub channel: IntakeChannel,
+    /// The service-goal category, when the type has more than one (default: the type's first).
+    #[serde(default)]
+    pub service_goal_category: Option<String>,
+}
+
+/// How an application reached the authority outside the portal (in person counts as `post`:
+/// on paper).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeChannel {
+    Email,
+    Phone,
+    Post,
+}
+
+impl IntakeChannel {
+    fn as_str(self) -> &'static str {
+        match self {
+            IntakeChannel::Email => "email",
+            IntakeChannel::Phone => "phone",
+            IntakeChannel::Post => "post",
+        }
+    }
+}
+
+/// Who applied. With a CVR number the company's portal users see the case; e-mail and mobile
+/// receive the case's messages either way.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantInput {
+    /// The applicant's or company's name, at most 200 characters.
+    pub name: String,
+    /// A company's CVR number: eight digits.
+    #[serde(default)]
+    pub cvr: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A Danish mobile number (eight digits, `+45` allowed).
+    #[serde(default)]
+    pub mobile: Option<String>,
+}
+
+/// The property.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyInput {
+    pub address: String,
+    #[serde(default)]
+    pub cadastral_number: Option<String>,
+}
+
+/// A required text: trimmed, not empty, at most `max` characters.
+fn required_text<'a>(field: &str, text: &'a str, max: usize) -> Result<&'a str, Problem> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Problem::invalid(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > max {
+        return Err(Problem::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// An optional text: trimmed, empty counts as absent, at most `max` characters.
+fn optional_text<'a>(
+    field: &str,
+    text: Option<&'a str>,
+    max: usize,
+) -> Result<Option<&'a str>, Problem> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => required_text(field, t, max).map(Some),
+    }
+}
+
+/// A reported time as UTC, refused when it lies in the future.
+fn reported_time(
+    field: &str,
+    at: DateTime<FixedOffset>,
+    now: NaiveDateTime,
+) -> Result<NaiveDateTime, Problem> {
+    let at = at.naive_utc();
+    if at > now + CLOCK_SKEW {
+        return Err(Problem::invalid(field, "must not be in the future"));
+    }
+    if at.and_utc().timestamp() < 946_684_800 {
+        return Err(Problem::invalid(field, "must not be before the year 2000"));
+    }
+    Ok(chrono::DurationRound::duration_trunc(at, TimeDelta::microseconds(1)).unwrap_or(at))
+}
+
+/// `POST /api/v1/cases`
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    summary = "Register a case that arrived outside the portal",
+    description = "Creates the case, submitted at `received_at` and registered now with its ESDH number, and answers with the case and its reference. Messages to the applicant's contact details and to the company's portal users follow as for any case.",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key with the same request gets the first answer and changes nothing.")),
+    request_body(content = NewCaseInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Registered", body = CaseOutput, headers(("etag" = String, description = "The case's version"), ("location" = String, description = "The case's address in the API"))),
+        (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ESDH number is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, unknown or not acceptable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn register(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Answer, Problem> {
+    let key = idempotency_key(&headers)?;
+    let input: NewCaseInput = parse_json(&headers, &body)?;
+    let now = now_utc();
+    let received_at = reported_time("received_at", input.received_at, now)?;
+    let title = required_text("title", &input.title, 200)?;
+    let description = optional_text("description", input.description.as_deref(), 5000)?;
+    let name = required_text("applicant.name", &input.applicant.name, 200)?;
+    let cvr = optional_text("applicant.cvr", input.applicant.cvr.as_deref(), 8)?;
+    if let Some(cvr) = cvr {
+        if cvr.len() != 8 || !cvr.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Problem::invalid(
+                "applicant.cvr",
+                "a CVR number is eight digits",
+            ));
+        }
+    }
+    let email = optional_text("applicant.email", input.applicant.email.as_deref(), 254)?;
+    if let Some(email) = email {
+        if !is_plausible_email(email) {
+            return Err(Problem::invalid("applicant.email", "not an e-mail address"));
+        }
+    }
+    let mobile = match optional_text("applicant.mobile", input.applicant.mobile.as_deref(), 20)? {
+        None => None,
+        Some(raw) => Some(normalize_danish_mobile(raw).ok_or_else(|| {
+            Problem::invalid(
+                "applicant.mobile",
+                "not a Danish mobile number (eight digits)",
+            )
+        })?),
+    };
+    let address = required_text("property.address", &input.property.address, 300)?;
+    let cadastral = optional_text(
+        "property.cadastral_number",
+        input.property.cadastral_number.as_deref(),
+        100,
+    )?;
+    let esdh_number = required_text("esdh_number", &input.esdh_number, 100)?;
+
+    let write = WriteRequest {
+        client_id: caller.client.id,
+        key: key.as_deref(),
+        fingerprint: &fingerprint("POST", uri.path(), &body),
+    };
+    let origin = state.public_origin.clone();
+    let label = caller.client.name.clone();
+    let authority = caller.client.authority_code;
+    once(&state.app.db, write, async |conn| {
+        let case_type = CaseType::find(conn, input.case_type.trim())
+            .await?
+            .ok_or_else(|| Problem::invalid("case_type", "no application type has this code"))?;
+        let categories = case_type.goal_category_list();
+        let category = match input.service_goal_category.as_deref().map(str::trim) {
+            None | Some("") => categories.first().copied(),
+            Some(given) => Some(
+                categories
+                    .iter()
+                    .copied()
+                    .find(|c| *c == given)
+                    .ok_or_else(|| {
+                        Problem::invalid(
+                            "service_goal_category",
+                            format!(
+                                "the type's categories are: {}",
+                                if categories.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    categories.join(", ")
+                                }
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        let draft = Case::create(
+            conn,
+            &NewCase {
+                authority_code: authority,
+                case_type_code: &case_type.code,
+                service_goal_category: category,
+                title,
+                channel: input.channel.as_str(),
+                applicant_kind: if cvr.is_some() { "business" } else { "person" },
+                applicant_subject: None,
+                applicant_cvr: cvr,
+                applicant_name: name,
+                created_by_user_id: None,
+                property_address: address,
+                cadastral_number: cadastral.unwrap_or(""),
+                description: description.unwrap_or(""),
+                form_data: "{}",
+                state: "draft",
+                declared_complete: false,
+                must_act: "applicant",
+                created_at: received_at,
+                updated_at: received_at,
+            },
+        )
+        .await?;
+        Case::set_contact(conn, draft.id, email, mobile.as_deref()).await?;
+        let actor = Actor {
+            kind: ActorKind::Esdh,
+            user_id: None,
+            label: &label,
+        };
+        let submitted = EventRequest::new(EventKind::Submitted, actor, received_at);
+        record(conn, draft.id, None, &submitted)
+            .await
+            .map_err(|e| Problem::from_record(e, "draft"))?;
+        let mut registered = EventRequest::new(EventKind::Registered, actor, now.max(received_at));
+        registered.esdh_number = Some(esdh_number);
+        record(conn, draft.id, None, &registered)
+            .await
+            .map_err(|e| Problem::from_record(e, "submitted"))?;
+        case_answer(conn, draft.id, StatusCode::CREATED, &origin, |output| {
+            Answer::json(StatusCode::CREATED, &output)
+        })
+        .await
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read
+
+/// `GET /api/v1/cases/{reference}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{reference}",
+    tag = "cases",
+    summary = "Read a case with its history and clock figures",
+    params(
+        ("reference" = String, Path, description = "The case's reference, e.g. `851-2026-00042`"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier read: 304 while the case is unchanged"),
+    ),
+    responses(
+        (status = 200, description = "The case", body = CaseOutput, headers(("etag" = String, description = "The case's version"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this client's authority", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn read(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let mut conn = state.app.db.conn().await?;
+    let case = own_case(&mut conn, &caller, &reference).await?;
+    let etag = etag_of(case.version);
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim().trim_start_matches("W/") == etag)
+        });
+    if unchanged {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        return Ok(response);
+    }
+    let answer = case_answer(
+        &mut conn,
+        case.id,
+        StatusCode::OK,
+        &state.public_origin,
+        |output| Answer::json(StatusCode::OK, &output),
+    )
+    .await?;
+    let mut response = answer.into_response();
+    // The location is for answers that create something.
+    response.headers_mut().remove(header::LOCATION);
+    Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/// The events a case system may post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiEventKind {
+    /// Only for a case the applicant submitted through the portal; needs `esdh_number`.
+    Registered,
+    DeclaredComplete,
+    /// Needs `message` and `items`.
+    InformationRequested,
+    /// Every open item counts as answered; optional `comment`.
+    InformationReceived,
+    HearingStarted,
+    HearingEnded,
+    /// Needs `outcome`, `heading` and `decision_document_id` (a PDF uploaded to the case).
+    Decided,
+    Closed,
+    /// Needs `reason`.
+    Reopened,
+    /// Needs `internal_text` or `public_text`.
+    NoteAdded,
+    /// Needs `reason`.
+    GoalNotCovered,
+}
+
+impl ApiEventKind {
+    fn event_kind(self) -> EventKind {
+        match self {
+            ApiEventKind::Registered => EventKind::Registered,
+            ApiEventKind::DeclaredComplete => EventKind::DeclaredComplete,
+            ApiEventKind::InformationRequested => EventKind::InformationRequested,
+            ApiEventKind::InformationReceived => EventKind::InformationReceived,
+            ApiEventKind::HearingStarted => EventKind::HearingStarted,
+            ApiEventKind::HearingEnded => EventKind::HearingEnded,
+            ApiEventKind::Decided => EventKind::Decided,
+            ApiEventKind::Closed => EventKind::Closed,
+            ApiEventKind::Reopened => EventKind::Reopened,
+            ApiEventKind::NoteAdded => EventKind::NoteAdded,
+            ApiEventKind::GoalNotCovered => EventKind::GoalNotCovered,
+        }
+    }
+}
+
+/// A decision's outcome.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiOutcome {
+    Approved,
+    ApprovedWithConditions,
+    Refused,
+    Dismissed,
+}
+
+impl ApiOutcome {
+    fn outcome(self) -> Outcome {
+        match self {
+            ApiOutcome::Approved => Outcome::Approved,
+            ApiOutcome::ApprovedWithConditions => Outcome::ApprovedWithConditions,
+            ApiOutcome::Refused => Outcome::Refused,
+            ApiOutcome::Dismissed => Outcome::Dismissed,
+        }
+    }
+}
+
+/// One thing asked of the applicant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    /// What is needed, at most 500 characters.
+    pub description: String,
+    /// The last day to send it (Danish date); today or later.
+    pub deadline: NaiveDate,
+}
+
+/// An event for a case. `kind` says which; the other fields belong to certain kinds only, and a
+/// field given with a kind it does not belong to is refused.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub kind: ApiEventKind,
+    /// When it happened in the case system (RFC 3339); default now. Not in the future and not
+    /// before the case's latest event.
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    /// A plain-language text for the applicant, shown with the event.
+    #[serde(default)]
+    pub public_text: Option<String>,
+    /// `note_added` only: a note only the authority sees.
+    #[serde(default)]
+    pub internal_text: Option<String>,
+    /// `registered` only.
+    #[serde(default)]
+    pub esdh_number: Option<String>,
+    /// `information_requested` only: the covering message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// `information_requested` only: 1 to 20 items.
+    #[serde(default)]
+    pub items: Option<Vec<ItemInput>>,
+    /// `information_received` only.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// `decided` only.
+    #[serde(default)]
+    pub outcome: Option<ApiOutcome>,
+    /// `decided` only: the decision's heading, shown to the applicant.
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// `decided` only: the id of a PDF uploaded to this case through `/documents`; it becomes
+    /// the decision letter the applicant downloads.
+    #[serde(default)]
+    pub decision_document_id: Option<i64>,
+    /// `reopened` and `goal_not_covered` only.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl EventInput {
+    /// Refuses a field given with a kind it does not belong to.
+    fn check_fields(&self) -> Result<(), Problem> {
+        use ApiEventKind as K;
+        let given: [(&str, bool, &[K]); 9] = [
+            (
+                "internal_text",
+                self.internal_text.is_some(),
+                &[K::NoteAdded],
+            ),
+            ("esdh_number", self.esdh_number.is_some(), &[K::Registered]),
+            (
+                "message",
+                self.message.is_some(),
+                &[K::InformationRequested],
+            ),
+            ("items", self.items.is_some(), &[K::InformationRequested]),
+            ("comment", self.comment.is_some(), &[K::InformationReceived]),
+            ("outcome", self.outcome.is_some(), &[K::Decided]),
+            ("heading", self.heading.is_some(), &[K::Decided]),
+            (
+                "decision_document_id",
+                self.decision_document_id.is_some(),
+                &[K::Decided],
+            ),
+            (
+                "reason",
+                self.reason.is_some(),
+                &[K::Reopened, K::GoalNotCovered],
+            ),
+        ];
+        for (field, present, kinds) in given {
+            if present && !kinds.contains(&self.kind) {
+                return Err(Problem::invalid(
+                    field,
+                    format!("{field} does not belong to an event of this kind"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `POST /api/v1/cases/{reference}/events`
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{reference}/events",
+    tag = "cases",
+    summary = "Post an event: a transition, a request for information, a decision, a note",
+    description = "The case's state machine decides whether the event is allowed now; a refusal answers 409 naming the current state and why. Send `If-Match` with the ETag you read to be told (412) when the case changed in between.",
+    params(
+        ("reference" = String, Path, description = "The case's reference"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on"),
+    ),
+    request_body(content = EventInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded", body = EventPosted, headers(("etag" = String, description = "The case's new version"), ("location" = String, description = "The case's address in the API"))),
+        (status = 400, description = "Not JSON, or a malformed header", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this client's authority", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Refused by the state machine, or changed at the same moment", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, unknown, misplaced or not acceptable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn post_event(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    Path(reference): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Answer, Problem> {
+    let key = idempotency_key(&headers)?;
+    let expected_version = if_match(&headers)?;
+    let input: EventInput = parse_json(&headers, &body)?;
+    input.check_fields()?;
+    let now = now_utc();
+    let reported_at = match input.occurred_at {
+        Some(at) => Some(reported_time("occurred_at", at, now)?),
+        None => None,
+    };
+    let public_text = optional_text("public_text", input.public_text.as_deref(), 5000)?;
+    let today = copenhagen_date(now);
+    let items = match &input.items {
+        None => Vec::new(),
+        Some(items) => {
+            if items.is_empty() || items.len() > MAX_ITEMS {
+                return Err(Problem::invalid(
+                    "items",
+                    format!("between 1 and {MAX_ITEMS} items"),
+                ));
+            }
+            let mut checked = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let text =
+                    required_text(&format!("items[{i}].description"), &item.description, 500)?;
+                if item.deadline < today {
+                    return Err(Problem::invalid(
+                        format!("items[{i}].deadline"),
+                        format!("must be today ({today}) or later"),
+                    ));
+                }
+                checked.push((text.to_string(), item.deadline));
+            }
+            checked
+        }
+    };
+
+    let write = WriteRequest {
+        client_id: caller.client.id,
+        key: key.as_deref(),
+        fingerprint: &fingerprint("POST", uri.path(), &body),
+    };
+    let origin = state.public_origin.clone();
+    let label = caller.client.name.clone();
+    once(&state.app.db, write, async |conn| {
+        let case = own_case(conn, &caller, &reference).await?;
+        if let Some(expected) = expected_version {
+            if expected != case.version {
+                return Err(Problem::stale(case.version, &case.state));
+            }
+        }
+        let latest = CaseEvent::for_case(conn, case.id)
+            .await?
+            .last()
+            .map(|e| e.occurred_at);
+        // A reported time must keep the history in order; without one the event happens now,
+        // read inside the transaction (a request that waited for another's write comes after it).
+        let at = match reported_at {
+            Some(at) if latest.is_some_and(|latest| at < latest) => {
+                return Err(Problem::invalid(
+                    "occurred_at",
+                    "must not be before the case's latest event",
+                ))
+            }
+            Some(at) => at,
+            None => latest.map_or_else(now_utc, |latest| now_utc().max(latest)),
+        };
+        let actor = Actor {
+            kind: ActorKind::Esdh,
+            user_id: None,
+            label: &label,
+        };
+        let refused = |e| match (e, expected_version) {
+            (app::services::case_events::RecordError::Conflict { current_version }, Some(_)) => {
+                Problem::stale(current_version, &case.state)
+            }
+            (e, _) => Problem::from_record(e, &case.state),
+        };
+        let kind = input.kind.event_kind();
+        let recorded = match input.kind {
+            ApiEventKind::InformationRequested => {
+                let message = required_text(
+                    "message",
+                    input.message.as_deref().unwrap_or(""),
+                    5000,
+                )?;
+                if items.is_empty() {
+                    return Err(Problem::invalid("items", "between 1 and 20 items"));
+                }
+                request_information(conn, case.id, expected_version, actor, message, &items, at)
+                    .await
+                    .map_err(refused)?
+            }
+            ApiEventKind::InformationReceived => {
+                let comment = optional_text("comment", input.comment.as_deref(), 5000)?;
+                information_received(conn, case.id, expected_version, actor, comment.or(public_text), at)
+                    .await
+                    .map_err(refused)?
+            }
+            _ => {
+                let mut request = EventRequest::new(kind, actor, at);
+                request.public_text = public_text;
+                match input.kind {
+                    ApiEventKind::Registered => {
+                        request.esdh_number = Some(required_text(
+                            "esdh_number",
+                            input.esdh_number.as_deref().unwrap_or(""),
+                            100,
+                        )?);
+                    }
+                    ApiEventKind::NoteAdded => {
+                        request.internal_text =
+                            optional_text("internal_text", input.internal_text.as_deref(), 5000)?;
+                        if request.internal_text.is_none() && request.public_text.is_none() {
+                            return Err(Problem::invalid(
+                                "internal_text",
+                                "a note needs internal_text or public_text",
+                            ));
+                        }
+                    }
+                    ApiEventKind::Reopened => {
+                        let reason =
+                            required_text("reason", input.reason.as_deref().unwrap_or(""), 2000)?;
+                        request.public_text = Some(reason);
+                    }
+                    ApiEventKind::GoalNotCovered => {
+                        request.not_covered_reason = Some(required_text(
+                            "reason",
+                            input.reason.as_deref().unwrap_or(""),
+                            2000,
+                        )?);
+                    }
+                    ApiEventKind::Decided => {
+                        let Some(outcome) = input.outcome else {
+                            return Err(Problem::invalid("outcome", "a decision needs its outcome"));
+                        };
+                        let heading =
+                            required_text("heading", input.heading.as_deref().unwrap_or(""), 300)?;
+                        let Some(document_id) = input.decision_document_id else {
+                            return Err(Problem::invalid(
+                                "decision_document_id",
+                                "a decision needs its letter: upload the PDF to /documents first",
+                            ));
+                        };
+                        // The state machine speaks first: a refused decision must not touch
+                        // the document.
+                        app::domain::lifecycle::apply(case.lifecycle(), kind)
+                            .map_err(|e| Problem::from_record(e.into(), &case.state))?;
+                        if !Document::issue_as_decision(conn, case.id, document_id).await? {
+                            return Err(Problem::invalid(
+                                "decision_document_id",
+                                "not a PDF the case system uploaded to this case (or it is a decision already)",
+                            ));
+                        }
+                        request.public_text = Some(heading);
+                        request.data = serde_json::json!({
+                            "outcome": outcome.outcome().code(),
+                            "document_id": document_id,
+                        });
+                    }
+                    _ => {}
+                }
+                record(conn, case.id, expected_version, &request)
+                    .await
+                    .map_err(refused)?
+            }
+        };
+        let event = event_output(&recorded.event);
+        case_answer(conn, case.id, StatusCode::CREATED, &origin, move |output| {
+            Answer::json(StatusCode::CREATED, &EventPosted { event, case: output })
+        })
+        .await
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+/// The query of a document upload.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file's name as the applicant will see it.
+    pub filename: String,
+    /// Whether the applicant sees the document now (default: no — e.g. a decision letter is
+    /// shown when the decision is posted).
+    #[serde(default)]
+    pub visible_to_applicant: Option<bool>,
+}
+
+/// The answer to an upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentPosted {
+    pub document: DocumentOutput,
+    /// The case's new version.
+    pub version: i64,
+}
+
+/// `POST /api/v1/cases/{reference}/documents`
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{reference}/documents",
+    tag = "cases",
+    summary = "Upload a document (PDF, PNG or JPEG) to a case",
+    description = "The body is the file itself. Its type is read from its content. A decision letter is uploaded here first and named by `decision_document_id` in the `decided` event.",
+    params(
+        ("reference" = String, Path, description = "The case's reference"),
+        UploadQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on"),
+    ),
+    request_body(content = String, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses(
+        (status = 201, description = "Stored", body = DocumentPosted, headers(("etag" = String, description = "The case's new version"), ("location" = String, description = "The case's address in the API"))),
+        (status = 400, description = "A malformed header", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this client's authority", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case does not take documents now, or changed at the same moment", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, PNG or JPEG", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is missing or not acceptable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_document(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    Path(reference): Path<String>,
+    query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
+    OriginalUri(uri): OriginalUri,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Answer, Problem> {
+    let key = idempotency_key(&headers)?;
+    let expected_version = if_match(&headers)?;
+    let Query(query) = query.map_err(|e| Problem::invalid("filename", e.body_text()))?;
+    let given_name = required_text("filename", &query.filename, 200)?;
+    let Some(file_type) = FileType::sniff(&body) else {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-file-type",
+            "Not a PDF, PNG or JPEG",
+            "the content is not a PDF, PNG or JPEG file",
+        ));
+    };
+    let visible = query.visible_to_applicant.unwrap_or(false);
+    let write = WriteRequest {
+        client_id: caller.client.id,
+        key: key.as_deref(),
+        fingerprint: &fingerprint(
+            method.as_str(),
+            uri.path_and_query().map_or(uri.path(), |p| p.as_str()),
+            &body,
+        ),
+    };
+    let label = caller.client.name.clone();
+    let store = state.app.documents.clone();
+    once(&state.app.db, write, async |conn| {
+        let case = own_case(conn, &caller, &reference).await?;
+        if let Some(expected) = expected_version {
+            if expected != case.version {
+                return Err(Problem::stale(case.version, &case.state));
+            }
+        }
+        // Ask the state machine before storing anything.
+        app::domain::lifecycle::apply(case.lifecycle(), EventKind::DocumentAdded)
+            .map_err(|e| Problem::from_record(e.into(), &case.state))?;
+        let stored = store
+            .store_bytes(&body)
+            .map_err(|e| Problem::internal("storing an uploaded document", &e))?;
+        let now = now_utc();
+        let filename = clean_filename(given_name, file_type);
+        let document = Document::insert(
+            conn,
+            &NewDocument {
+                case_id: case.id,
+                sha256: &stored.sha256,
+                filename: &filename,
+                content_type: file_type.content_type(),
+                size_bytes: i64::try_from(stored.size_bytes).unwrap_or(i64::MAX),
+                kind: DocumentKind::Attachment.as_str(),
+                request_item_id: None,
+                uploaded_by_kind: ActorKind::Esdh.as_str(),
+                uploaded_by_user_id: None,
+                visible_to_applicant: visible,
+                uploaded_at: now,
+            },
+        )
+        .await?;
+        let actor = Actor {
+            kind: ActorKind::Esdh,
+            user_id: None,
+            label: &label,
+        };
+        let mut request = EventRequest::new(EventKind::DocumentAdded, actor, now);
+        request.data = serde_json::json!({ "document_id": document.id, "filename": filename });
+        request.hidden_from_applicant = !visible;
+        let recorded = record(conn, case.id, expected_version, &request)
+            .await
+            .map_err(|e| match (e, expected_version) {
+                (
+                    app::services::case_events::RecordError::Conflict { current_version },
+                    Some(_),
+                ) => Problem::stale(current_version, &case.state),
+                (e, _) => Problem::from_record(e, &case.state),
+            })?;
+        let posted = DocumentPosted {
+            document: DocumentOutput {
+                id: document.id,
+                filename: document.filename.clone(),
+                content_type: document.content_type.clone(),
+                size_bytes: document.size_bytes,
+                kind: document.kind.clone(),
+                uploaded_by: document.uploaded_by_kind.clone(),
+                sha256: document.sha256.clone(),
+                visible_to_applicant: document.visible_to_applicant,
+                uploaded_at: utc(document.uploaded_at),
+            },
+            version: recorded.case.version,
+        };
+        let mut answer = Answer::json(StatusCode::CREATED, &posted)?;
+        answer.etag = Some(etag_of(recorded.case.version));
+        answer.location = Some(format!(
+            "/api/v1/cases/{}",
+            case.reference.unwrap_or_default()
+        ));
+        Ok(answer)
+    })
+    .await
+}

@@ -1,0 +1,267 @@
+//! Errors of the integration API as `application/problem+json` (RFC 9457): a status, a stable
+//! `type`, a title, a precise `detail`, and where it helps the offending field or the case's
+//! current state.
+
+use app::db::DbError;
+use app::error::AppError;
+use app::services::case_events::RecordError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An error answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A stable identifier of the kind of problem, e.g. `/api/v1/problems/transition-refused`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What exactly was wrong with this request.
+    pub detail: String,
+    /// The request field at fault, as a path (`items[0].deadline`), when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The case's state when a transition was refused or the case had changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<String>,
+    /// The case's current ETag when the request was made against an older version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_etag: Option<String>,
+}
+
+impl Problem {
+    /// A problem of this status and kind (`slug` becomes the `type`).
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            problem_type: format!("/api/v1/problems/{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+            current_state: None,
+            current_etag: None,
+        }
+    }
+
+    /// The same problem, pointing at a field.
+    pub fn at(mut self, field: impl Into<String>) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// 400: the body is not JSON at all.
+    pub fn malformed(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+            "The body is not valid JSON",
+            detail,
+        )
+    }
+
+    /// 422: a field is missing, unknown, of the wrong type or not acceptable.
+    pub fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-field",
+            "A field is missing or not acceptable",
+            detail,
+        )
+        .at(field)
+    }
+
+    /// 401: no token, or one that is unknown or revoked.
+    pub fn unauthorized(detail: &str) -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid bearer token is required",
+            detail,
+        )
+    }
+
+    /// 404: no such case of the client's authority (another authority's case looks the same).
+    pub fn case_not_found(reference: &str) -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "No such case",
+            format!("this client's authority has no case with the reference {reference}"),
+        )
+    }
+
+    /// 409: the case changed between reading its version and writing (without `If-Match`).
+    pub fn concurrent_change(current_version: i64, state: &str) -> Problem {
+        let mut problem = Problem::new(
+            StatusCode::CONFLICT,
+            "concurrent-change",
+            "The case changed at the same time",
+            "another change to the case was written at the same moment; read it and try again",
+        );
+        problem.current_state = Some(state.to_string());
+        problem.current_etag = Some(etag_of(current_version));
+        problem
+    }
+
+    /// 412: `If-Match` named an older version of the case.
+    pub fn stale(current_version: i64, state: &str) -> Problem {
+        let mut problem = Problem::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale-version",
+            "The case has changed since you read it",
+            format!(
+                "If-Match does not name the case's current version {}",
+                etag_of(current_version)
+            ),
+        );
+        problem.current_state = Some(state.to_string());
+        problem.current_etag = Some(etag_of(current_version));
+        problem
+    }
+
+    /// 500 with an id that finds the log line.
+    pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Problem {
+        let id = match AppError::internal(context, error) {
+            AppError::Internal(id) => id,
+            _ => String::new(),
+        };
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            format!("the error was logged with id {id}"),
+        )
+    }
+
+    /// Why the state machine or a rule of the case refused an event, worded for the client.
+    /// `state` is the case's state before the event.
+    pub fn from_record(error: RecordError, state: &str) -> Problem {
+        match error {
+            RecordError::NotFound => Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "No such case",
+                "the case does not exist",
+            ),
+            RecordError::Refused(refusal) => {
+                let mut problem = Problem::new(
+                    StatusCode::CONFLICT,
+                    "transition-refused",
+                    "The case's state does not allow this event",
+                    format!(
+                        "{} is not allowed while the case is {}: {}",
+                        refusal.event.as_str(),
+                        refusal.state.as_str(),
+                        refusal.reason
+                    ),
+                );
+                problem.current_state = Some(refusal.state.as_str().to_string());
+                problem
+            }
+            RecordError::Conflict { current_version } => {
+                Problem::concurrent_change(current_version, state)
+            }
+            RecordError::DuplicateEsdhNumber => Problem::new(
+                StatusCode::CONFLICT,
+                "duplicate-esdh-number",
+                "The ESDH number is taken",
+                "another case of this authority already has this ESDH number",
+            )
+            .at("esdh_number"),
+            RecordError::MissingEsdhNumber => {
+                Problem::invalid("esdh_number", "an ESDH number is required to register")
+            }
+            RecordError::MissingReason => Problem::invalid("reason", "a reason is required"),
+            RecordError::MissingItems => Problem::invalid(
+                "items",
+                "a request for information needs at least one item with a description",
+            ),
+            RecordError::ItemNotOpen => Problem::new(
+                StatusCode::CONFLICT,
+                "item-not-open",
+                "The item is not open",
+                "the item has already been answered",
+            ),
+            RecordError::Database(error) => Problem::from(error),
+        }
+    }
+}
+
+impl From<DbError> for Problem {
+    fn from(error: DbError) -> Self {
+        match AppError::from(error) {
+            AppError::Unavailable => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the database is not answering; try again shortly",
+            ),
+            AppError::Internal(id) => Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                format!("the error was logged with id {id}"),
+            ),
+            other => Problem::new(
+                StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                "error",
+                "Error",
+                other.to_string(),
+            ),
+        }
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Internal(id) => Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                format!("the error was logged with id {id}"),
+            ),
+            AppError::Unavailable => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "the database is not answering; try again shortly",
+            ),
+            other => Problem::new(
+                StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                "error",
+                "Error",
+                other.to_string(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_string(&self).unwrap_or_else(|_| "{}".to_string());
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"sagsspor\""),
+            );
+        }
+        response
+    }
+}
+
+/// The ETag of a case version: strong, quoted.
+pub fn etag_of(version: i64) -> String {
+    format!("\"{version}\"")
+}

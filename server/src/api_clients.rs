@@ -1,0 +1,140 @@
+//! The integration API's machine clients: creating one (the secret is printed once), listing and
+//! revoking them, and recognising a bearer token.
+//!
+//! A token is `sgs_{client id}_{64 hex digits}`: the id finds the row, the stored SHA-256 of the
+//! whole token checks it. The random part carries 256 bits, so a fast hash is enough; the
+//! comparison takes the same time wherever the hashes differ.
+
+use anyhow::Context as _;
+use app::db::api_clients::ApiClient;
+use app::db::authorities::Authority;
+use app::db::{Conn, Database, DbError};
+use app::state::now_utc;
+use sha2::{Digest, Sha256};
+
+/// The subcommands of `sagsspor client`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ClientCommand {
+    /// Registers a client for one authority's case system and prints its secret token once.
+    Create {
+        /// The authority's code (e.g. 851 for Aalborg).
+        #[arg(long)]
+        authority: i32,
+        /// A name that says which system this is, e.g. "Aalborg ESDH (produktion)".
+        #[arg(long)]
+        name: String,
+    },
+    /// Lists every client (never their secrets).
+    List,
+    /// Revokes a client: its token stops working at once.
+    Revoke {
+        /// The client's id, as `client list` shows it.
+        id: i64,
+    },
+}
+
+/// Runs a `sagsspor client …` command, printing its result.
+pub async fn run(db: &Database, command: ClientCommand) -> anyhow::Result<()> {
+    let mut conn = db.conn().await.context("connecting to the database")?;
+    match command {
+        ClientCommand::Create { authority, name } => {
+            let (client, token) = create(&mut conn, authority, &name).await?;
+            println!(
+                "Client {} for authority {} ({}) created.",
+                client.id, client.authority_code, client.name
+            );
+            println!("Its token, shown only now — give it to the case system as a bearer token:");
+            println!("{token}");
+        }
+        ClientCommand::List => {
+            let clients = ApiClient::all(&mut conn).await?;
+            if clients.is_empty() {
+                println!("No clients.");
+            }
+            for c in clients {
+                let status = match c.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => "active".to_string(),
+                };
+                let last = c
+                    .last_used_at
+                    .map_or_else(|| "never used".to_string(), |at| format!("last used {at}"));
+                println!(
+                    "{}\tauthority {}\t{}\t{status}\tcreated {}\t{last}",
+                    c.id, c.authority_code, c.name, c.created_at
+                );
+            }
+        }
+        ClientCommand::Revoke { id } => {
+            if ApiClient::revoke(&mut conn, id, now_utc()).await? {
+                println!("Client {id} revoked.");
+            } else {
+                anyhow::bail!("no active client with id {id}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Registers a client and returns it with its token (which is not stored).
+pub async fn create(
+    conn: &mut Conn,
+    authority: i32,
+    name: &str,
+) -> anyhow::Result<(ApiClient, String)> {
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty(), "the client needs a name");
+    Authority::find(conn, authority)
+        .await?
+        .with_context(|| format!("no authority with code {authority}"))?;
+    let client = ApiClient::create(conn, authority, name, now_utc()).await?;
+    let secret: [u8; 32] = rand::random();
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let token = format!("sgs_{}_{hex}", client.id);
+    ApiClient::set_secret_hash(conn, client.id, &sha256_hex(&token)).await?;
+    Ok((client, token))
+}
+
+/// The active client a bearer token belongs to, or `None` for an unknown, malformed or revoked
+/// token.
+pub async fn authenticate(conn: &mut Conn, token: &str) -> Result<Option<ApiClient>, DbError> {
+    let Some(id) = token
+        .strip_prefix("sgs_")
+        .and_then(|rest| rest.split_once('_'))
+        .and_then(|(id, _)| id.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(client) = ApiClient::find(conn, id).await? else {
+        return Ok(None);
+    };
+    let matches = constant_time_eq(
+        sha256_hex(token).as_bytes(),
+        client.secret_sha256.as_bytes(),
+    );
+    Ok((matches && client.revoked_at.is_none()).then_some(client))
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares without stopping at the first difference.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_only_when_every_byte_is() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,970 @@
+//! The integration API (/api/v1) as an authority's case system uses it: a whole ESDH flow through
+//! the API (with the applicant answering in the portal), safe retries, optimistic concurrency,
+//! the authority boundary, the changes feed, precise errors and the OpenAPI document.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use app::authorization::RunMode;
+use app::db::cases::Case;
+use app::db::Database;
+use app::state::AppState;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use support::web::{login, multipart_request, send, send_to, Answer, UploadFile, TINY_PDF};
+
+/// A client of this authority; returns its bearer token.
+async fn token_for(db: &Database, authority: i32) -> String {
+    let mut conn = db.conn().await.unwrap();
+    let (_, token) = server::api_clients::create(&mut conn, authority, "Test-ESDH")
+        .await
+        .unwrap();
+    token
+}
+
+/// An API request with a token and, when given, a JSON body and extra headers.
+fn api(
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+        None => request.body(Body::empty()).unwrap(),
+    }
+}
+
+async fn call(db: &Database, request: Request<Body>) -> (Answer, Value) {
+    let answer = send(db, RunMode::Demo, request).await;
+    let value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+    (answer, value)
+}
+
+fn content_type(answer: &Answer) -> &str {
+    answer
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// A case as Nordbyg ApS (the demo's company with CVR 12345678) sent it by e-mail.
+fn new_case(esdh: &str) -> Value {
+    json!({
+        "case_type": "byg_garage_carport_udhus",
+        "title": "Carport på Havnegade 4",
+        "applicant": {"name": "Nordbyg ApS", "cvr": "12345678", "email": "post@nordbyg.example", "mobile": "+45 20 30 40 50"},
+        "property": {"address": "Havnegade 4, 9000 Aalborg", "cadastral_number": "7b"},
+        "esdh_number": esdh,
+        "received_at": "2026-11-02T09:30:00+01:00",
+        "channel": "email"
+    })
+}
+
+async fn register(db: &Database, token: &str, esdh: &str) -> Value {
+    let (answer, body) = call(
+        db,
+        api("POST", "/api/v1/cases", token, Some(&new_case(esdh)), &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    body
+}
+
+async fn post_event(db: &Database, token: &str, reference: &str, event: Value) -> (Answer, Value) {
+    call(
+        db,
+        api(
+            "POST",
+            &format!("/api/v1/cases/{reference}/events"),
+            token,
+            Some(&event),
+            &[],
+        ),
+    )
+    .await
+}
+
+fn upload(uri: &str, token: &str, bytes: &[u8]) -> Request<Body> {
+    Request::post(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(Body::from(bytes.to_vec()))
+        .unwrap()
+}
+
+fn kinds(case: &Value) -> Vec<String> {
+    case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+both_backends!(an_esdh_flow_through_the_api_alone, |db| async move {
+    let db = &db;
+    let token = token_for(db, 851).await;
+
+    // Registered: submitted when it arrived, registered now, with the applicant's contact details.
+    let case = register(db, &token, "ESDH-2026-001").await;
+    let reference = case["reference"].as_str().unwrap().to_string();
+    assert!(reference.starts_with("851-2026-"), "{reference}");
+    assert_eq!(case["state"], "registered");
+    assert_eq!(case["phase"], "screening");
+    assert_eq!(case["channel"], "email");
+    assert_eq!(case["esdh_number"], "ESDH-2026-001");
+    assert_eq!(case["applicant"]["mobile"], "+4520304050");
+    assert_eq!(case["received_at"], "2026-11-02T08:30:00Z");
+    assert_eq!(kinds(&case), ["submitted", "registered"]);
+    assert!(case["tracking_url"].as_str().unwrap().contains("/spor/"));
+
+    let (answer, posted) =
+        post_event(db, &token, &reference, json!({"kind": "declared_complete"})).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(posted["case"]["state"], "in_progress");
+    assert!(posted["case"]["expected_decision"]["date"].is_string());
+
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(14)).to_string();
+    let (answer, posted) = post_event(
+        db,
+        &token,
+        &reference,
+        json!({
+            "kind": "information_requested",
+            "message": "Vi mangler tegninger.",
+            "items": [{"description": "Situationsplan", "deadline": deadline}]
+        }),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(posted["case"]["state"], "awaiting_applicant");
+    assert_eq!(posted["case"]["must_act"], "applicant");
+    let item = posted["case"]["information_requests"][0]["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+
+    // The company answers in the portal: the case is theirs by CVR though nobody of theirs sent it.
+    let company = login(db, "virksomhed-a").await;
+    let answered = send(
+        db,
+        RunMode::Demo,
+        multipart_request(
+            &format!("/handlinger/anmodning/{item}/svar"),
+            &company,
+            &[
+                ("reference", reference.as_str()),
+                ("kommentar", "Her er planen."),
+            ],
+            Some(UploadFile {
+                name: "situationsplan.pdf",
+                content_type: "application/pdf",
+                bytes: TINY_PDF,
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+
+    let (answer, case) = call(
+        db,
+        api(
+            "GET",
+            &format!("/api/v1/cases/{reference}"),
+            &token,
+            None,
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(case["state"], "in_progress", "back with the authority");
+    assert_eq!(
+        case["information_requests"][0]["items"][0]["status"],
+        "answered"
+    );
+    assert!(case["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["kind"] == "answer"));
+
+    // The decision: the ESDH's own letter uploaded, then named by the decision.
+    let uploaded = send(
+        db,
+        RunMode::Demo,
+        upload(
+            &format!("/api/v1/cases/{reference}/documents?filename=afgoerelse.pdf"),
+            &token,
+            TINY_PDF,
+        ),
+    )
+    .await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+    let document: Value = serde_json::from_str(&uploaded.body).unwrap();
+    assert_eq!(document["document"]["visible_to_applicant"], false);
+    let document_id = document["document"]["id"].as_i64().unwrap();
+
+    // Not yet visible: the applicant's folder has no decision.
+    let folder = support::web::get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sager/{reference}/afgoerelse.pdf"),
+        &company,
+    )
+    .await;
+    assert_eq!(folder.status, StatusCode::NOT_FOUND);
+
+    let (answer, posted) = post_event(
+        db,
+        &token,
+        &reference,
+        json!({"kind": "decided", "outcome": "approved", "heading": "Tilladelse til carport", "decision_document_id": document_id}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(posted["case"]["state"], "decided");
+    assert_eq!(posted["case"]["clock"]["goal_status"], "kept");
+    let pdf = support::web::get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sager/{reference}/afgoerelse.pdf"),
+        &company,
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        pdf.body.as_bytes(),
+        TINY_PDF,
+        "the ESDH's letter, byte for byte"
+    );
+
+    let (answer, posted) = post_event(db, &token, &reference, json!({"kind": "closed"})).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let case = &posted["case"];
+    assert_eq!(case["state"], "closed");
+    assert_eq!(
+        kinds(case),
+        [
+            "submitted",
+            "registered",
+            "declared_complete",
+            "information_requested",
+            "information_received",
+            "document_added",
+            "decided",
+            "closed"
+        ]
+    );
+    let clock = &case["clock"];
+    assert_eq!(
+        clock["total_days"].as_i64().unwrap(),
+        clock["authority_days"].as_i64().unwrap() + clock["applicant_days"].as_i64().unwrap()
+    );
+
+    // The applicant's contact details got the case's messages (received, registered, …).
+    let mut conn = db.conn().await.unwrap();
+    let case_row = Case::find_by_reference(&mut conn, &reference.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let messages = app::db::outbox::OutboxMessage::for_case(&mut conn, case_row.id)
+        .await
+        .unwrap();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.recipient == "post@nordbyg.example" && m.topic == "decided"),
+        "the contact e-mail hears of the decision: {:?}",
+        messages
+            .iter()
+            .map(|m| (&m.recipient, &m.topic))
+            .collect::<Vec<_>>()
+    );
+});
+
+both_backends!(
+    a_retried_post_gets_the_first_answer_and_changes_nothing,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let key = [("idempotency-key", "0b7e2f1c-retry-1")];
+        let body = new_case("ESDH-RETRY-1");
+        let (first, first_body) =
+            call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+        let (again, again_body) =
+            call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        assert_eq!(again_body, first_body, "the very same answer");
+        assert_eq!(again.headers["idempotency-replayed"], "true");
+        assert_eq!(again.headers[header::ETAG], first.headers[header::ETAG]);
+        let mut conn = db.conn().await.unwrap();
+        assert_eq!(
+            Case::count(&mut conn).await.unwrap(),
+            1,
+            "one case, not two"
+        );
+
+        // The same key with another body is a client error, not a silent replay.
+        let other = new_case("ESDH-RETRY-2");
+        let (reused, problem) =
+            call(db, api("POST", "/api/v1/cases", &token, Some(&other), &key)).await;
+        assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "Idempotency-Key");
+
+        // An event retried: recorded once.
+        let reference = first_body["reference"].as_str().unwrap();
+        let event = json!({"kind": "declared_complete"});
+        let uri = format!("/api/v1/cases/{reference}/events");
+        let key = [("idempotency-key", "event-retry-1")];
+        let (one, one_body) = call(db, api("POST", &uri, &token, Some(&event), &key)).await;
+        let (two, two_body) = call(db, api("POST", &uri, &token, Some(&event), &key)).await;
+        assert_eq!(
+            (one.status, two.status),
+            (StatusCode::CREATED, StatusCode::CREATED)
+        );
+        assert_eq!(one_body, two_body);
+        let (_, case) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(
+            kinds(&case)
+                .iter()
+                .filter(|k| *k == "declared_complete")
+                .count(),
+            1
+        );
+        // Without a key the same post is a new request, and the state machine refuses it.
+        let (three, problem) = call(db, api("POST", &uri, &token, Some(&event), &[])).await;
+        assert_eq!(three.status, StatusCode::CONFLICT);
+        assert_eq!(problem["current_state"], "in_progress");
+        assert!(problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already been declared complete"));
+        assert_eq!(content_type(&three), "application/problem+json");
+    }
+);
+
+both_backends!(
+    a_concurrent_update_is_answered_409_or_412,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let case = register(db, &token, "ESDH-CONC-1").await;
+        let reference = case["reference"].as_str().unwrap().to_string();
+        let (read, _) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+        assert_eq!(etag, format!("\"{}\"", case["version"]));
+
+        // Unchanged: 304 on a conditional read.
+        let (unchanged, _) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[("if-none-match", &etag)],
+            ),
+        )
+        .await;
+        assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+
+        // Two case-system workers post different events on the same version at the same moment.
+        let uri = format!("/api/v1/cases/{reference}/events");
+        let note = json!({"kind": "note_added", "internal_text": "Ringet til ansøger."});
+        let complete = json!({"kind": "declared_complete"});
+        let (a, b) = tokio::join!(
+            call(
+                db,
+                api("POST", &uri, &token, Some(&note), &[("if-match", &etag)])
+            ),
+            call(
+                db,
+                api(
+                    "POST",
+                    &uri,
+                    &token,
+                    Some(&complete),
+                    &[("if-match", &etag)]
+                )
+            ),
+        );
+        let mut statuses = [a.0.status, b.0.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::PRECONDITION_FAILED],
+            "{} / {}",
+            a.0.body,
+            b.0.body
+        );
+        let loser = if a.0.status == StatusCode::PRECONDITION_FAILED {
+            &a
+        } else {
+            &b
+        };
+        assert_eq!(
+            loser.1["current_etag"],
+            format!("\"{}\"", case["version"].as_i64().unwrap() + 1)
+        );
+        assert_eq!(content_type(&loser.0), "application/problem+json");
+
+        // Without If-Match the race is still caught: one wins, the other answers 409 or (when it ran
+        // second) the state machine's own 409.
+        let (_, now) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        let note2 = json!({"kind": "note_added", "internal_text": "Notat 2"});
+        let note3 = json!({"kind": "note_added", "internal_text": "Notat 3"});
+        let (c, d) = tokio::join!(
+            call(db, api("POST", &uri, &token, Some(&note2), &[])),
+            call(db, api("POST", &uri, &token, Some(&note3), &[])),
+        );
+        for (answer, _) in [&c, &d] {
+            assert!(
+                answer.status == StatusCode::CREATED || answer.status == StatusCode::CONFLICT,
+                "{}",
+                answer.body
+            );
+        }
+        let (_, after) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        let created = [&c, &d]
+            .iter()
+            .filter(|(a, _)| a.status == StatusCode::CREATED)
+            .count();
+        assert_eq!(
+            after["version"].as_i64().unwrap(),
+            now["version"].as_i64().unwrap() + i64::try_from(created).unwrap(),
+            "each success is one event, each 409 none"
+        );
+    }
+);
+
+both_backends!(another_authoritys_client_gets_404, |db| async move {
+    let db = &db;
+    let aalborg = token_for(db, 851).await;
+    let odense = token_for(db, 461).await;
+    let case = register(db, &aalborg, "ESDH-AAL-1").await;
+    let reference = case["reference"].as_str().unwrap();
+    let (read, _) = call(
+        db,
+        api(
+            "GET",
+            &format!("/api/v1/cases/{reference}"),
+            &odense,
+            None,
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type(&read), "application/problem+json");
+    assert!(!read.body.contains("Nordbyg"), "nothing of the case leaks");
+    let (nonexistent, _) = call(
+        db,
+        api("GET", "/api/v1/cases/851-2026-99999", &odense, None, &[]),
+    )
+    .await;
+    assert_eq!(
+        nonexistent.status,
+        StatusCode::NOT_FOUND,
+        "the same answer as for a case that does not exist"
+    );
+    let (write, _) = post_event(db, &odense, reference, json!({"kind": "declared_complete"})).await;
+    assert_eq!(write.status, StatusCode::NOT_FOUND);
+    let uploaded = send(
+        db,
+        RunMode::Demo,
+        upload(
+            &format!("/api/v1/cases/{reference}/documents?filename=x.pdf"),
+            &odense,
+            TINY_PDF,
+        ),
+    )
+    .await;
+    assert_eq!(uploaded.status, StatusCode::NOT_FOUND);
+    let (_, untouched) = call(
+        db,
+        api(
+            "GET",
+            &format!("/api/v1/cases/{reference}"),
+            &aalborg,
+            None,
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(untouched["version"], case["version"]);
+    let (feed, page) = call(db, api("GET", "/api/v1/changes", &odense, None, &[])).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert_eq!(
+        page["changes"].as_array().unwrap().len(),
+        0,
+        "Odense's feed has none of Aalborg's"
+    );
+
+    // A revoked client is refused at once; a made-up token too.
+    let mut conn = db.conn().await.unwrap();
+    let odense_id: i64 = odense.split('_').nth(1).unwrap().parse().unwrap();
+    assert!(
+        app::db::api_clients::ApiClient::revoke(&mut conn, odense_id, app::state::now_utc())
+            .await
+            .unwrap()
+    );
+    let (revoked, _) = call(db, api("GET", "/api/v1/changes", &odense, None, &[])).await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+    assert!(revoked.headers.contains_key(header::WWW_AUTHENTICATE));
+    let last = if aalborg.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &aalborg[..aalborg.len() - 1]);
+    let (refused, _) = call(db, api("GET", "/api/v1/changes", &forged, None, &[])).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+});
+
+/// Every change of the feed, following `next_cursor` page by page from `after`.
+async fn drain(db: &Database, token: &str, after: &str, limit: u32) -> (Vec<Value>, String) {
+    let mut cursor = after.to_string();
+    let mut seen = Vec::new();
+    loop {
+        let (answer, page) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/changes?after={cursor}&limit={limit}"),
+                token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let changes = page["changes"].as_array().unwrap();
+        assert!(changes.len() <= limit as usize);
+        seen.extend(changes.iter().cloned());
+        cursor = page["next_cursor"].as_str().unwrap().to_string();
+        if !page["has_more"].as_bool().unwrap() {
+            return (seen, cursor);
+        }
+    }
+}
+
+both_backends!(
+    the_feed_returns_every_change_once_across_pages,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let odense = token_for(db, 461).await;
+        let mut references = Vec::new();
+        for n in 0..3 {
+            let case = register(db, &token, &format!("ESDH-FEED-{n}")).await;
+            let reference = case["reference"].as_str().unwrap().to_string();
+            post_event(db, &token, &reference, json!({"kind": "declared_complete"})).await;
+            post_event(
+                db,
+                &token,
+                &reference,
+                json!({"kind": "note_added", "internal_text": "x"}),
+            )
+            .await;
+            references.push(reference);
+        }
+        let other = {
+            let mut body = new_case("ESDH-ODENSE");
+            body["esdh_number"] = json!("ODENSE-1");
+            let (answer, _) =
+                call(db, api("POST", "/api/v1/cases", &odense, Some(&body), &[])).await;
+            assert_eq!(answer.status, StatusCode::CREATED);
+        };
+        let _ = other;
+        let postgres = db.backend() == app::db::Backend::Postgres;
+        if postgres {
+            // The feed hands out PostgreSQL's events once they have settled.
+            tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        }
+        let (seen, cursor) = drain(db, &token, "0", 4).await;
+        let ids: Vec<i64> = seen
+            .iter()
+            .map(|c| c["event_id"].as_i64().unwrap())
+            .collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique, "no change twice, in order");
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "stable ascending order"
+        );
+        assert_eq!(
+            seen.len(),
+            3 * 4,
+            "submitted, registered, complete, note for each of three cases"
+        );
+        assert!(seen
+            .iter()
+            .all(|c| references.contains(&c["reference"].as_str().unwrap().to_string())));
+
+        // Polling again at the end: nothing, and the same cursor.
+        let (again, same) = drain(db, &token, &cursor, 4).await;
+        assert!(again.is_empty());
+        assert_eq!(same, cursor);
+
+        // New changes after the cursor, and only those.
+        post_event(
+            db,
+            &token,
+            &references[0],
+            json!({"kind": "hearing_started"}),
+        )
+        .await;
+        if postgres {
+            tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        }
+        let (new, _) = drain(db, &token, &cursor, 4).await;
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0]["kind"], "hearing_started");
+        assert_eq!(new[0]["reference"], references[0].as_str());
+
+        // A cursor that is not one: a precise refusal.
+        let (bad, problem) = call(
+            db,
+            api("GET", "/api/v1/changes?after=abc", &token, None, &[]),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "after");
+        let (bad, problem) =
+            call(db, api("GET", "/api/v1/changes?limit=0", &token, None, &[])).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "limit");
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_naming_what_is_wrong() {
+    let test_db = support::TestDb::sqlite().await;
+    let db = &test_db.db;
+    let token = token_for(db, 851).await;
+
+    let raw = |body: &str, content_type: &str| {
+        Request::post("/api/v1/cases")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (answer, problem) = call(db, raw("{\"case_type\": ", "application/json")).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(content_type(&answer), "application/problem+json");
+    assert_eq!(problem["type"], "/api/v1/problems/malformed-json");
+
+    let mut unknown = new_case("E-1");
+    unknown["colour"] = json!("red");
+    let (answer, problem) = call(
+        db,
+        api("POST", "/api/v1/cases", &token, Some(&unknown), &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "colour");
+
+    let mut wrong_type = new_case("E-1");
+    wrong_type["applicant"]["cvr"] = json!(12345678);
+    let (answer, problem) = call(
+        db,
+        api("POST", "/api/v1/cases", &token, Some(&wrong_type), &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "applicant.cvr");
+    assert!(problem["detail"].as_str().unwrap().contains("invalid type"));
+
+    let mut missing = new_case("E-1");
+    missing["property"]
+        .as_object_mut()
+        .unwrap()
+        .remove("address");
+    let (answer, problem) = call(
+        db,
+        api("POST", "/api/v1/cases", &token, Some(&missing), &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "property.address");
+
+    let mut future = new_case("E-1");
+    future["received_at"] = json!("2099-01-01T00:00:00Z");
+    let (answer, problem) =
+        call(db, api("POST", "/api/v1/cases", &token, Some(&future), &[])).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "received_at");
+
+    let mut unknown_type = new_case("E-1");
+    unknown_type["case_type"] = json!("rumraket");
+    let (answer, problem) = call(
+        db,
+        api("POST", "/api/v1/cases", &token, Some(&unknown_type), &[]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "case_type");
+
+    let (answer, _) = call(db, raw(&new_case("E-1").to_string(), "text/plain")).await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Nothing of the refused requests was stored.
+    let mut conn = db.conn().await.unwrap();
+    assert_eq!(Case::count(&mut conn).await.unwrap(), 0);
+
+    // Event fields: a wrongly typed deadline is named by its path; a field of another kind too.
+    let case = register(db, &token, "E-2").await;
+    let reference = case["reference"].as_str().unwrap();
+    let (answer, problem) = post_event(
+        db,
+        &token,
+        reference,
+        json!({"kind": "information_requested", "message": "m", "items": [{"description": "a", "deadline": "i morgen"}]}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "items[0].deadline");
+    let (answer, problem) = post_event(
+        db,
+        &token,
+        reference,
+        json!({"kind": "closed", "esdh_number": "x"}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "esdh_number");
+    let (answer, problem) = post_event(db, &token, reference, json!({"kind": "teleported"})).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "kind");
+    // The state machine: a hearing needs a complete case.
+    let (answer, problem) =
+        post_event(db, &token, reference, json!({"kind": "hearing_started"})).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
+    assert_eq!(problem["current_state"], "registered");
+    assert_eq!(problem["type"], "/api/v1/problems/transition-refused");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("declared complete"));
+    // A decision must name a PDF the case system uploaded to this very case.
+    let (answer, problem) = post_event(
+        db,
+        &token,
+        reference,
+        json!({"kind": "decided", "outcome": "approved", "heading": "h", "decision_document_id": 999}),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert_eq!(problem["field"], "decision_document_id");
+
+    // Oversized: refused from the declared length, before the body is read.
+    let big = Request::post("/api/v1/cases")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, "10000000")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (answer, problem) = call(db, big).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["type"], "/api/v1/problems/body-too-large");
+    // …and without a declared length, cut off while it arrives.
+    let stream = futures_like_body(vec![b'x'; server::api::MAX_JSON_BYTES + 10]);
+    let chunked = Request::post("/api/v1/cases")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(stream)
+        .unwrap();
+    let (answer, problem) = call(db, chunked).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["type"], "/api/v1/problems/body-too-large");
+
+    // Not a PDF, PNG or JPEG.
+    let text = send(
+        db,
+        RunMode::Demo,
+        upload(
+            &format!("/api/v1/cases/{reference}/documents?filename=a.pdf"),
+            &token,
+            b"hello",
+        ),
+    )
+    .await;
+    assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // No token at all.
+    let anonymous = send(
+        db,
+        RunMode::Demo,
+        Request::get("/api/v1/changes").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type(&anonymous), "application/problem+json");
+}
+
+/// A body without a Content-Length (as a chunked upload arrives).
+fn futures_like_body(bytes: Vec<u8>) -> Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        bytes.chunks(8192).map(|c| Ok(c.to_vec())).collect();
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_served_and_matches_the_routes() {
+    let test_db = support::TestDb::sqlite().await;
+    let db = &test_db.db;
+    let answer = send_to(
+        AppState::new(db.clone(), RunMode::Serve),
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let document: Value = serde_json::from_str(&answer.body).unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = document["paths"].as_object().unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                operations.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "GET /api/v1/cases/{reference}",
+            "GET /api/v1/changes",
+            "POST /api/v1/cases",
+            "POST /api/v1/cases/{reference}/documents",
+            "POST /api/v1/cases/{reference}/events",
+        ]
+    );
+    // Every documented operation is routed (it asks for a token rather than answering "no such
+    // operation"), and every other method on those paths is refused as such.
+    for operation in &operations {
+        let (method, path) = operation.split_once(' ').unwrap();
+        let uri = path.replace("{reference}", "851-2026-00001");
+        let answer = send(
+            db,
+            RunMode::Serve,
+            Request::builder()
+                .method(method)
+                .uri(&uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "{operation}: {}",
+            answer.body
+        );
+        let other = if method == "GET" { "DELETE" } else { "PUT" };
+        let answer = send(
+            db,
+            RunMode::Serve,
+            Request::builder()
+                .method(other)
+                .uri(&uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{other} {path}"
+        );
+    }
+    let unknown = send(
+        db,
+        RunMode::Serve,
+        Request::get("/api/v1/sager").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type(&unknown), "application/problem+json");
+    // Every error answer is described as problem+json, and the bearer scheme is declared.
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for (path, item) in paths {
+        for (_, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert!(
+                        response["content"]
+                            .get("application/problem+json")
+                            .is_some(),
+                        "{path} {status}"
+                    );
+                }
+            }
+        }
+    }
+}
