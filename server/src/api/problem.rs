@@ -13,9 +13,15 @@ use utoipa::ToSchema;
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// An error answer.
+/// An error answer. Boxed, so that `Result<_, Problem>` stays as small as its `Ok` side on the
+/// hot path; reads and writes of its fields go through to [`ProblemDetails`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Problem(Box<ProblemDetails>);
+
+/// The fields of an error answer, as the client reads them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Problem {
+pub struct ProblemDetails {
     /// A stable identifier of the kind of problem, e.g. `/api/v1/problems/transition-refused`.
     #[serde(rename = "type")]
     pub problem_type: String,
@@ -39,7 +45,7 @@ pub struct Problem {
 impl Problem {
     /// A problem of this status and kind (`slug` becomes the `type`).
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Problem {
-        Problem {
+        Problem(Box::new(ProblemDetails {
             problem_type: format!("/api/v1/problems/{slug}"),
             title: title.to_string(),
             status: status.as_u16(),
@@ -47,7 +53,7 @@ impl Problem {
             field: None,
             current_state: None,
             current_etag: None,
-        }
+        }))
     }
 
     /// The same problem, pointing at a field.
@@ -196,26 +202,7 @@ impl Problem {
 
 impl From<DbError> for Problem {
     fn from(error: DbError) -> Self {
-        match AppError::from(error) {
-            AppError::Unavailable => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Service unavailable",
-                "the database is not answering; try again shortly",
-            ),
-            AppError::Internal(id) => Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Internal error",
-                format!("the error was logged with id {id}"),
-            ),
-            other => Problem::new(
-                StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                "error",
-                "Error",
-                other.to_string(),
-            ),
-        }
+        Problem::from(AppError::from(error))
     }
 }
 
@@ -241,6 +228,33 @@ impl From<AppError> for Problem {
                 other.to_string(),
             ),
         }
+    }
+}
+
+impl std::ops::Deref for Problem {
+    type Target = ProblemDetails;
+
+    fn deref(&self) -> &ProblemDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Problem {
+    fn deref_mut(&mut self) -> &mut ProblemDetails {
+        &mut self.0
+    }
+}
+
+/// The OpenAPI document describes a `Problem` by its fields; the box is not the client's concern.
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <ProblemDetails as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl ToSchema for Problem {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Problem")
     }
 }
 
