@@ -620,14 +620,15 @@ both_backends!(
             .await;
             references.push(reference);
         }
-        let other = {
-            let mut body = new_case("ESDH-ODENSE");
-            body["esdh_number"] = json!("ODENSE-1");
-            let (answer, _) =
-                call(db, api("POST", "/api/v1/cases", &odense, Some(&body), &[])).await;
-            assert_eq!(answer.status, StatusCode::CREATED);
-        };
-        let _ = other;
+        // Another authority's case, which this client's feed must not show.
+        let mut odense_case = new_case("ESDH-ODENSE");
+        odense_case["esdh_number"] = json!("ODENSE-1");
+        let (answer, _) = call(
+            db,
+            api("POST", "/api/v1/cases", &odense, Some(&odense_case), &[]),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED);
         let postgres = db.backend() == app::db::Backend::Postgres;
         if postgres {
             // The feed hands out PostgreSQL's events once they have settled.
