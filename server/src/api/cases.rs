@@ -379,16 +379,20 @@ async fn own_case(conn: &mut Conn, caller: &ApiCaller, raw: &str) -> Result<Case
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseInput {
-    /// The application type's code (see the reference data, e.g. `byggetilladelse-enfamiliehus`).
+    /// The application type's code (see the reference data, e.g. `byg_enfamiliehus`).
+    #[schema(example = "byg_garage_carport_udhus", max_length = 100)]
     pub case_type: String,
     /// A short title the applicant recognises, at most 200 characters.
+    #[schema(min_length = 1, max_length = 200, example = "Carport, Havnegade 4")]
     pub title: String,
     /// What the application is about.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub applicant: ApplicantInput,
     pub property: PropertyInput,
     /// The case's number in the authority's ESDH; unique within the authority.
+    #[schema(min_length = 1, max_length = 100, example = "2026-004711")]
     pub esdh_number: String,
     /// When the authority received the application (RFC 3339); not in the future. The clock
     /// counts from here.
@@ -426,14 +430,18 @@ impl IntakeChannel {
 #[serde(deny_unknown_fields)]
 pub struct ApplicantInput {
     /// The applicant's or company's name, at most 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// A company's CVR number: eight digits.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{8}$", example = "12345678")]
     pub cvr: Option<String>,
     #[serde(default)]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// A Danish mobile number (eight digits, `+45` allowed).
     #[serde(default)]
+    #[schema(max_length = 20, example = "+45 20 12 34 56")]
     pub mobile: Option<String>,
 }
 
@@ -441,8 +449,14 @@ pub struct ApplicantInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertyInput {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        example = "Havnegade 4, 9000 Aalborg"
+    )]
     pub address: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub cadastral_number: Option<String>,
 }
 
@@ -767,6 +781,7 @@ impl ApiOutcome {
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     /// What is needed, at most 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
     pub description: String,
     /// The last day to send it (Danish date); today or later.
     pub deadline: NaiveDate,
@@ -796,6 +811,7 @@ pub struct EventInput {
     pub message: Option<String>,
     /// `information_requested` only: 1 to 20 items.
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 20)]
     pub items: Option<Vec<ItemInput>>,
     /// `information_received` only.
     #[serde(default)]
