@@ -629,11 +629,6 @@ both_backends!(
         )
         .await;
         assert_eq!(answer.status, StatusCode::CREATED);
-        let postgres = db.backend() == app::db::Backend::Postgres;
-        if postgres {
-            // The feed hands out PostgreSQL's events once they have settled.
-            tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-        }
         let (seen, cursor) = drain(db, &token, "0", 4).await;
         let ids: Vec<i64> = seen
             .iter()
@@ -668,9 +663,6 @@ both_backends!(
             json!({"kind": "hearing_started"}),
         )
         .await;
-        if postgres {
-            tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-        }
         let (new, _) = drain(db, &token, &cursor, 4).await;
         assert_eq!(new.len(), 1);
         assert_eq!(new[0]["kind"], "hearing_started");
@@ -690,6 +682,66 @@ both_backends!(
         assert_eq!(problem["field"], "limit");
     }
 );
+
+/// On PostgreSQL an event id is taken at insert and seen at commit: a writer that holds its
+/// transaction open must not be skipped by a client that reads the feed meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_does_not_skip_a_slow_writer_on_postgres() {
+    use diesel_async::SimpleAsyncConnection;
+    let Some(test_db) = support::TestDb::postgres().await else {
+        return;
+    };
+    let db = &test_db.db;
+    let token = token_for(db, 851).await;
+    let slow = register(db, &token, "ESDH-SLOW").await;
+    let fast = register(db, &token, "ESDH-FAST").await;
+    let slow_reference = slow["reference"].as_str().unwrap().to_string();
+    let (_, cursor) = drain(db, &token, "0", 100).await;
+
+    // The slow writer appends an event (taking the next id) and keeps its transaction open.
+    let mut slow_conn = db.conn().await.unwrap();
+    let app::db::Conn::Postgres(slow_pg) = &mut slow_conn else {
+        unreachable!("a PostgreSQL test database")
+    };
+    slow_pg
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO case_events (case_id, seq, kind, actor_kind, actor_label, \
+             occurred_at, state_after, must_act_after, visible_to_applicant) \
+             SELECT id, 1000, 'note_added', 'esdh', 'slow writer', now(), state, 'authority', \
+             false FROM cases WHERE reference = '{slow_reference}'"
+        ))
+        .await
+        .unwrap();
+
+    // Meanwhile another event (a higher id) commits; the feed must hold it back.
+    let (answer, _) = post_event(
+        db,
+        &token,
+        fast["reference"].as_str().unwrap(),
+        json!({"kind": "declared_complete"}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let (while_open, same_cursor) = drain(db, &token, &cursor, 100).await;
+    assert!(
+        while_open.is_empty(),
+        "nothing may pass a transaction still running: {while_open:?}"
+    );
+    assert_eq!(same_cursor, cursor);
+
+    slow_pg.batch_execute("COMMIT").await.unwrap();
+    let (after_commit, _) = drain(db, &token, &cursor, 1).await;
+    let kinds: Vec<&str> = after_commit
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["note_added", "declared_complete"],
+        "both, once each, the slow writer's first"
+    );
+    assert_eq!(after_commit[0]["reference"], slow_reference.as_str());
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_naming_what_is_wrong() {

@@ -27,8 +27,36 @@ pub struct CaseEvent {
     pub public_text: Option<String>,
     pub internal_text: Option<String>,
     pub data: String,
-    /// When the row was written (see the changes feed); `None` on rows from before it was kept.
-    pub recorded_at: Option<NaiveDateTime>,
+    /// The PostgreSQL transaction that wrote the row (0 on SQLite); the changes feed's order.
+    pub writer_xid: i64,
+}
+
+/// A position in the changes feed: the writing transaction, then the event id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FeedPosition {
+    pub writer_xid: i64,
+    pub event_id: i64,
+}
+
+impl FeedPosition {
+    /// The cursor a client sees: `{writer_xid}-{event_id}` (`0` is the start).
+    pub fn to_cursor(self) -> String {
+        format!("{}-{}", self.writer_xid, self.event_id)
+    }
+
+    /// A cursor this feed gave out, or `0` for the start.
+    pub fn parse_cursor(text: &str) -> Option<FeedPosition> {
+        let text = text.trim();
+        if text.is_empty() || text == "0" {
+            return Some(FeedPosition::default());
+        }
+        let (xid, id) = text.split_once('-')?;
+        let parse = |part: &str| part.parse::<i64>().ok().filter(|n| *n >= 0);
+        Some(FeedPosition {
+            writer_xid: parse(xid)?,
+            event_id: parse(id)?,
+        })
+    }
 }
 
 /// An event about to be appended.
@@ -53,11 +81,10 @@ pub struct NewCaseEvent<'a> {
 
 impl CaseEvent {
     /// Appends an event. The `(case_id, seq)` unique constraint refuses a second writer that
-    /// read the same version of the case. The row is stamped with the time it was written.
+    /// read the same version of the case.
     pub async fn append(conn: &mut Conn, event: &NewCaseEvent<'_>) -> QueryResult<CaseEvent> {
-        let recorded_at = crate::state::now_utc();
         dispatch!(conn, |c| diesel::insert_into(case_events::table)
-            .values((event, case_events::recorded_at.eq(recorded_at)))
+            .values(event)
             .returning(CaseEvent::as_returning())
             .get_result(c)
             .await)
@@ -95,36 +122,62 @@ impl CaseEvent {
             .await)
     }
 
-    /// The changes feed of one authority: events after the cursor `after_id`, oldest first, with
-    /// their case's reference. Events of drafts (invisible to the authority) are left out.
+    /// The changes feed of one authority: events after `after`, in feed order, with their case's
+    /// reference. Events of drafts (invisible to the authority) are left out.
     ///
-    /// Only events written at or before `settled_before` are handed out, and the page stops at
-    /// the first younger one: event ids are taken when a row is inserted but become visible when
-    /// its transaction commits, so a young id may still have an older, uncommitted neighbour below
-    /// it — handing it out would move the cursor past that neighbour for good.
+    /// On PostgreSQL an event id is taken at insert but the row becomes visible at commit, so a
+    /// lower id can appear after a higher one was handed out. The feed therefore orders by the
+    /// writing transaction, then id, and hands out only events of transactions that had all
+    /// finished when the page was read (below the snapshot's `xmin`): no later commit can land
+    /// below a position already given out. SQLite has one writer at a time and commits in id
+    /// order; its `writer_xid` is always 0.
     pub async fn changes_for_authority(
         conn: &mut Conn,
         authority_code: i32,
-        after_id: i64,
-        settled_before: NaiveDateTime,
+        after: FeedPosition,
         limit: i64,
     ) -> QueryResult<Vec<(CaseEvent, String)>> {
         use crate::db::schema::cases;
+        use diesel::sql_types::BigInt;
+        let all_finished_below: i64 = match conn {
+            Conn::Postgres(c) => {
+                diesel::select(diesel::dsl::sql::<BigInt>(
+                    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+                ))
+                .get_result(&mut **c)
+                .await?
+            }
+            Conn::Sqlite(_) => i64::MAX,
+        };
         let rows: Vec<(CaseEvent, Option<String>)> = dispatch!(conn, |c| case_events::table
             .inner_join(cases::table)
             .filter(cases::authority_code.eq(authority_code))
-            .filter(case_events::id.gt(after_id))
+            .filter(case_events::writer_xid.lt(all_finished_below))
+            .filter(
+                case_events::writer_xid
+                    .gt(after.writer_xid)
+                    .or(case_events::writer_xid
+                        .eq(after.writer_xid)
+                        .and(case_events::id.gt(after.event_id)))
+            )
             .filter(case_events::state_after.ne("draft"))
-            .order(case_events::id)
+            .order((case_events::writer_xid, case_events::id))
             .limit(limit)
             .select((CaseEvent::as_select(), cases::reference))
             .load(c)
             .await)?;
         Ok(rows
             .into_iter()
-            .take_while(|(event, _)| event.recorded_at.is_none_or(|at| at <= settled_before))
             .filter_map(|(event, reference)| reference.map(|r| (event, r)))
             .collect())
+    }
+
+    /// This event's position in the changes feed.
+    pub fn feed_position(&self) -> FeedPosition {
+        FeedPosition {
+            writer_xid: self.writer_xid,
+            event_id: self.id,
+        }
     }
 
     /// The event kind, if it is one this version knows.

@@ -104,7 +104,7 @@ diesel::table! {
         public_text -> Nullable<Text>,
         internal_text -> Nullable<Text>,
         data -> Text,
-        recorded_at -> Nullable<Timestamp>,
+        writer_xid -> BigInt,
     }
 }
 

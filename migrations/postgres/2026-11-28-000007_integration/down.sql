@@ -6,6 +6,6 @@ ALTER TABLE cases DROP COLUMN contact_email;
 DROP INDEX cases_tracking_token;
 ALTER TABLE cases DROP COLUMN tracking_token;
 DROP INDEX case_events_feed;
-ALTER TABLE case_events DROP COLUMN recorded_at;
+ALTER TABLE case_events DROP COLUMN writer_xid;
 DROP TABLE idempotency_records;
 DROP TABLE api_clients;

@@ -26,12 +26,14 @@ CREATE TABLE idempotency_records (
     PRIMARY KEY (client_id, idempotency_key)
 );
 
--- When the event row was written (the application's clock), as opposed to when it happened
--- (occurred_at, which a case system may report late). The changes feed waits until an event has
--- been written for a moment before handing it out, so a transaction that commits late cannot slip
--- under a cursor already given out. Rows from before this migration are old enough.
-ALTER TABLE case_events ADD COLUMN recorded_at TIMESTAMP;
-CREATE INDEX case_events_feed ON case_events (id, case_id);
+-- The transaction that wrote the event (PostgreSQL's 64-bit transaction id). Event ids are taken
+-- at insert but rows become visible at commit, so a lower id can appear after a higher one. The
+-- changes feed therefore orders by (writer_xid, id) and hands out only events of transactions older
+-- than every transaction still running: nothing can later appear below a cursor it gave out. Rows
+-- from before this migration count as written by transaction 0.
+ALTER TABLE case_events ADD COLUMN writer_xid BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE case_events ALTER COLUMN writer_xid SET DEFAULT (pg_current_xact_id()::text::bigint);
+CREATE INDEX case_events_feed ON case_events (writer_xid, id);
 
 -- A secret, unguessable token for the status-only page /spor/{token}; the applicant can replace it.
 ALTER TABLE cases ADD COLUMN tracking_token TEXT;

@@ -26,12 +26,10 @@ CREATE TABLE idempotency_records (
     PRIMARY KEY (client_id, idempotency_key)
 );
 
--- When the event row was written (the application's clock), as opposed to when it happened
--- (occurred_at, which a case system may report late). The changes feed waits until an event has
--- been written for a moment before handing it out, so a transaction that commits late cannot slip
--- under a cursor already given out. Rows from before this migration are old enough.
-ALTER TABLE case_events ADD COLUMN recorded_at TIMESTAMP;
-CREATE INDEX case_events_feed ON case_events (id, case_id);
+-- The transaction that wrote the event, for the changes feed's order on PostgreSQL. SQLite has
+-- one writer at a time and commits in id order, so here it stays 0 and the feed orders by id.
+ALTER TABLE case_events ADD COLUMN writer_xid BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX case_events_feed ON case_events (writer_xid, id);
 
 -- A secret, unguessable token for the status-only page /spor/{token}; the applicant can replace it.
 ALTER TABLE cases ADD COLUMN tracking_token TEXT;

@@ -5,21 +5,14 @@
 use super::problem::Problem;
 use super::ApiCaller;
 use crate::http::HttpState;
-use app::db::events::CaseEvent;
-use app::state::now_utc;
+use app::db::events::{CaseEvent, FeedPosition};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// How long PostgreSQL's events wait before the feed hands them out. Event ids are taken at
-/// insert and become visible at commit; our transactions commit within milliseconds of writing
-/// their event, so after this pause no lower id can still appear. SQLite has one writer at a
-/// time and commits in id order, so it needs no pause.
-pub const POSTGRES_SETTLE: TimeDelta = TimeDelta::seconds(2);
 
 /// The most changes one page holds.
 const MAX_LIMIT: i64 = 1000;
@@ -29,7 +22,7 @@ const MAX_LIMIT: i64 = 1000;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
-    /// The `next_cursor` of the previous page; omit (or `0`) to start from the beginning.
+    /// The `next_cursor` of the previous page (opaque); omit (or `0`) to start from the beginning.
     pub after: Option<String>,
     /// Changes per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
@@ -70,7 +63,7 @@ pub struct Change {
     path = "/api/v1/changes",
     tag = "changes",
     summary = "Changes to this authority's cases since a cursor",
-    description = "Pull the feed by asking with the `next_cursor` of the previous page until `has_more` is false, then poll. Every change comes exactly once, in a stable order. A change appears a moment (about two seconds) after it was written.",
+    description = "Pull the feed by asking with the `next_cursor` of the previous page until `has_more` is false, then poll. Every change comes exactly once, in a stable order. On PostgreSQL a change appears once every transaction that was running when it was written has finished, so a slower writer can never be skipped.",
     params(ChangesQuery),
     responses(
         (status = 200, description = "A page of changes", body = ChangesPage),
@@ -85,12 +78,9 @@ pub async fn changes(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(query) = query.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let after = match query.after.as_deref().map(str::trim) {
-        None | Some("") => 0,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
+    let after = match query.after.as_deref() {
+        None => FeedPosition::default(),
+        Some(text) => FeedPosition::parse_cursor(text)
             .ok_or_else(|| Problem::invalid("after", "not a cursor this feed gave out"))?,
     };
     let limit = query.limit.unwrap_or(100);
@@ -101,27 +91,20 @@ pub async fn changes(
         ));
     }
     let mut conn = state.app.db.conn().await?;
-    let settle = if conn.backend() == app::db::Backend::Postgres {
-        POSTGRES_SETTLE
-    } else {
-        TimeDelta::zero()
-    };
-    let mut rows = CaseEvent::changes_for_authority(
-        &mut conn,
-        caller.client.authority_code,
-        after,
-        now_utc() - settle,
-        limit + 1,
-    )
-    .await?;
+    let mut rows =
+        CaseEvent::changes_for_authority(&mut conn, caller.client.authority_code, after, limit + 1)
+            .await?;
     let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = rows.last().map_or(after, |(event, _)| event.id).to_string();
+    let next_cursor = rows
+        .last()
+        .map_or(after, |(event, _)| event.feed_position())
+        .to_cursor();
     let page = ChangesPage {
         changes: rows
             .into_iter()
             .map(|(event, reference)| Change {
-                cursor: event.id.to_string(),
+                cursor: event.feed_position().to_cursor(),
                 reference,
                 event_id: event.id,
                 seq: event.seq,
