@@ -573,6 +573,22 @@ both_backends!(another_authoritys_client_gets_404, |db| async move {
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 });
 
+/// Every `$ref` in a JSON document.
+fn collect_refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => into.push(target.clone()),
+                    _ => collect_refs(inner, into),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, into)),
+        _ => {}
+    }
+}
+
 /// Every change of the feed, following `next_cursor` page by page from `after`.
 async fn drain(db: &Database, token: &str, after: &str, limit: u32) -> (Vec<Value>, String) {
     let mut cursor = after.to_string();
@@ -935,6 +951,19 @@ async fn the_openapi_document_is_served_and_matches_the_routes() {
     assert_eq!(answer.status, StatusCode::OK);
     let document: Value = serde_json::from_str(&answer.body).unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Every reference resolves, so a generator of clients can read the whole document.
+    let mut references = Vec::new();
+    collect_refs(&document, &mut references);
+    assert!(!references.is_empty());
+    for reference in &references {
+        let pointer = reference
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{reference} is not local"));
+        assert!(
+            document.pointer(pointer).is_some(),
+            "{reference} does not resolve"
+        );
+    }
     let paths = document["paths"].as_object().unwrap();
     let mut operations = Vec::new();
     for (path, item) in paths {
