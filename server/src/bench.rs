@@ -1,8 +1,9 @@
-//! `sagsspor bench`: the caseworker queue, the statistics and the decision letters measured on the configured
-//! database, as median and 99th percentile. Figures for the README and the notes, never asserted
+//! `sagsspor bench`: the caseworker queue, the statistics, the decision letters and the integration
+//! API's changes feed measured on the configured database, as median and 99th percentile. Figures for the README and the notes, never asserted
 //! in a test (a timed test fails on a busy machine and proves nothing on an idle one).
 
 use app::db::authorities::ServiceGoal;
+use app::db::events::{CaseEvent, FeedPosition};
 use app::db::queue::{AssigneeFilter, GoalFilter, QueueQuery, QueueSort, StateFilter};
 use app::db::Database;
 use app::decision_pdf::{complaint_guidance, render, DecisionDomain, DecisionLetter};
@@ -135,6 +136,44 @@ pub async fn run(db: &Database, authority_code: i32, requests: usize) -> anyhow:
     for (i, comparison_times) in per_comparison.into_iter().enumerate() {
         report(&format!("  statistics {i}"), comparison_times);
     }
+
+    // The integration API's changes feed: an ESDH walking its authority's whole history in pages
+    // of 100 from the start, then polling at the end (the steady state: nothing new).
+    let mut times = Vec::new();
+    let mut position = FeedPosition::default();
+    let mut handed_out = 0;
+    for _ in 0..(requests / 10).max(1) {
+        let started = Instant::now();
+        let page =
+            CaseEvent::changes_for_authority(&mut conn, authority_code, position, 100).await?;
+        times.push(started.elapsed());
+        handed_out += page.len();
+        match page.last() {
+            Some((event, _)) => position = event.feed_position(),
+            None => break,
+        }
+    }
+    report(
+        &format!(
+            "changes feed of {authority_code}, pages of 100 from the start ({handed_out} changes)"
+        ),
+        times,
+    );
+    let mut times = Vec::new();
+    let mut end = position;
+    loop {
+        let page = CaseEvent::changes_for_authority(&mut conn, authority_code, end, 1000).await?;
+        match page.last() {
+            Some((event, _)) => end = event.feed_position(),
+            None => break,
+        }
+    }
+    for _ in 0..requests {
+        let started = Instant::now();
+        CaseEvent::changes_for_authority(&mut conn, authority_code, end, 100).await?;
+        times.push(started.elapsed());
+    }
+    report("changes feed, polling at the end", times);
 
     let letter = DecisionLetter {
         authority_name: "Aalborg Kommune".into(),
