@@ -81,11 +81,33 @@ pub fn check_url(input: &str) -> Result<String, &'static str> {
         return Err("webhooks.error.url_invalid");
     }
     let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    if is_private_address(&url) {
+        return Err("webhooks.error.url_private");
+    }
     match url.scheme() {
         "https" => Ok(url.to_string()),
         "http" if local => Ok(url.to_string()),
         "http" => Err("webhooks.error.url_insecure"),
         _ => Err("webhooks.error.url_invalid"),
+    }
+}
+
+/// Whether the address names, as a literal IP, a private, link-local or unspecified address —
+/// the machine's own network, which a company's receiver has no business being on. (Loopback is
+/// allowed for development; a host *name* that resolves to such an address is not caught here.)
+fn is_private_address(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            ip.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || ip.to_ipv4_mapped().is_some_and(|v4| !v4.is_loopback())
+        }
+        _ => false,
     }
 }
 
@@ -200,6 +222,7 @@ pub async fn add(
     let added = async {
         let mut conn = state.app.db.conn().await?;
         let result: Result<Added, DbError> = in_transaction!(conn, {
+            WebhookEndpoint::lock_cvr(&mut conn, &cvr).await?;
             let existing = WebhookEndpoint::active_for_cvr(&mut conn, &cvr).await?;
             if i64::try_from(existing.len()).unwrap_or(i64::MAX) >= MAX_ENDPOINTS_PER_CVR {
                 return Ok(Added::TooMany);
@@ -337,6 +360,22 @@ mod tests {
             "javascript:alert(1)",
         ] {
             assert_eq!(check_url(bad), Err("webhooks.error.url_invalid"), "{bad}");
+        }
+        for private in [
+            "https://10.0.0.7/hooks",
+            "https://192.168.1.1/",
+            "https://172.16.0.1/",
+            "https://169.254.169.254/latest/meta-data",
+            "https://0.0.0.0/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+            "https://[::ffff:10.0.0.1]/",
+        ] {
+            assert_eq!(
+                check_url(private),
+                Err("webhooks.error.url_private"),
+                "{private}"
+            );
         }
     }
 }

@@ -466,3 +466,38 @@ both_backends!(
         assert!(page.contains("Leveret"));
     }
 );
+
+both_backends!(
+    registrations_at_once_never_pass_the_limit,
+    |db| async move {
+        let session = login(&db, "virksomhed-a").await;
+        let mut conn = db.conn().await.unwrap();
+        for n in 0..8 {
+            endpoint(&mut conn, CVR_A, &format!("https://erp.example.dk/{n}")).await;
+        }
+        let posts = (0..4).map(|n| {
+            let db = db.clone();
+            let session = session.clone();
+            tokio::spawn(async move {
+                post_form(
+                    &db,
+                    &session,
+                    "/handlinger/indstillinger/webhooks",
+                    &format!("url=https%3A%2F%2Ferp.example.dk%2Fat-once-{n}"),
+                )
+                .await
+                .status
+            })
+        });
+        for post in posts.collect::<Vec<_>>() {
+            assert_eq!(post.await.unwrap(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(
+            WebhookEndpoint::active_for_cvr(&mut conn, CVR_A)
+                .await
+                .unwrap()
+                .len(),
+            10
+        );
+    }
+);

@@ -53,6 +53,19 @@ impl WebhookEndpoint {
             .await)
     }
 
+    /// Holds the CVR's receivers for the rest of the transaction, so two registrations at once
+    /// cannot both pass the limit. PostgreSQL takes a transaction-scoped advisory lock on the CVR;
+    /// SQLite's write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+    pub async fn lock_cvr(conn: &mut Conn, cvr: &str) -> QueryResult<()> {
+        if let Conn::Postgres(c) = conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))")
+                .bind::<diesel::sql_types::Text, _>(cvr)
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The receivers of a CVR that are not removed, oldest first.
     pub async fn active_for_cvr(conn: &mut Conn, cvr: &str) -> QueryResult<Vec<WebhookEndpoint>> {
         dispatch!(conn, |c| webhook_endpoints::table
