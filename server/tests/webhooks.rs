@@ -501,3 +501,39 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    removing_a_receiver_stops_its_waiting_deliveries,
+    |db| async move {
+        let receiver = Receiver::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let hook = endpoint(&mut conn, CVR_A, &receiver.url).await;
+        let case = sent_case(&mut conn, None, Some(CVR_A), None, now_utc()).await;
+        assert_eq!(webhook_messages(&db, case.id).await[0].status, "pending");
+
+        let session = login(&db, "virksomhed-a").await;
+        let answer = post_form(
+            &db,
+            &session,
+            &format!("/handlinger/indstillinger/webhooks/{}/fjern", hook.id),
+            "",
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+        let round = deliver_due(&db, &delivery(dir.path()), &settings("w1"), now_utc())
+            .await
+            .unwrap();
+        assert_eq!(round.taken(), 0);
+        assert!(
+            receiver.requests().is_empty(),
+            "nothing goes to a removed receiver"
+        );
+        let messages = webhook_messages(&db, case.id).await;
+        assert_eq!(messages[0].status, "failed");
+        assert_eq!(messages[0].last_error.as_deref(), Some("receiver removed"));
+        // Later events write nothing for it.
+        event(&mut conn, &case, EventKind::Registered, now_utc()).await;
+        assert_eq!(webhook_messages(&db, case.id).await.len(), 1);
+    }
+);
