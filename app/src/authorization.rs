@@ -111,6 +111,13 @@ pub fn may_act_as_authority(viewer: &Viewer, case: &Case) -> bool {
     matches!(viewer, Viewer::Caseworker { authority_code, .. } if case.authority_code == *authority_code && case.reference.is_some())
 }
 
+/// May this viewer register, see and remove the webhook receivers of this CVR number? Only a
+/// business user logged in for that very CVR; a citizen, a caseworker or another company's user
+/// may not (and is answered as if the receiver did not exist).
+pub fn may_manage_webhooks(viewer: &Viewer, cvr: &str) -> bool {
+    matches!(viewer, Viewer::Business { cvr: own, .. } if own == cvr)
+}
+
 /// May a machine client of the integration API (one authority's case system) read and change this
 /// case? Only its own authority's cases, and only once they are submitted (a draft is the
 /// applicant's alone).

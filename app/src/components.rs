@@ -10,3 +10,4 @@ pub mod progress_steps;
 pub mod responsibility_bar;
 pub mod statistics;
 pub mod timeline;
+pub mod webhook_settings;

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod sessions;
 pub mod statistics;
 pub mod users;
+pub mod webhooks;
 
 use diesel::sqlite::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};

@@ -64,3 +64,23 @@ pub struct SettingsFlash {
 pub async fn take_settings_flash() -> Option<SettingsFlash> {
     take(SETTINGS_FLASH_KEY).await
 }
+
+/// The session key of the webhook form's note.
+pub const WEBHOOK_FLASH_KEY: &str = "flash.webhooks";
+
+/// What the webhook form left for the settings page: the address as typed with what was wrong,
+/// or the signing secret of a receiver just registered (shown this once, never again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookFlash {
+    pub url: String,
+    /// The message code of what was wrong.
+    pub problem: Option<String>,
+    /// The new receiver's signing secret.
+    pub new_secret: Option<String>,
+}
+
+/// Takes the webhook form's note out of the session of the current request.
+#[cfg(feature = "ssr")]
+pub async fn take_webhook_flash() -> Option<WebhookFlash> {
+    take(WEBHOOK_FLASH_KEY).await
+}

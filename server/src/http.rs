@@ -163,6 +163,14 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             "/handlinger/indstillinger",
             axum::routing::post(crate::settings::save),
         )
+        .route(
+            "/handlinger/indstillinger/webhooks",
+            axum::routing::post(crate::webhooks::add),
+        )
+        .route(
+            "/handlinger/indstillinger/webhooks/{id}/fjern",
+            axum::routing::post(crate::webhooks::remove),
+        )
         .merge(upload_routes(app_state.documents.max_bytes()));
     let api = crate::api::router(app_state.documents.max_bytes()).with_state(state.clone());
     // The persona login exists only in the demo; `serve` has no way to switch it on.

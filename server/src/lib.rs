@@ -18,3 +18,4 @@ pub mod outbox_worker;
 pub mod settings;
 pub mod statistics;
 pub mod telemetry;
+pub mod webhooks;

@@ -1,5 +1,5 @@
 //! The outbox worker: takes due messages from the outbox under a lease, renders and sends them —
-//! e-mail over SMTP, SMS through an HTTP gateway — and records what happened. A message that
+//! e-mail over SMTP, SMS through an HTTP gateway, webhooks to a company's receivers — and records what happened. A message that
 //! cannot go out now is tried again later with exponential backoff; one the receiver refuses, or
 //! that has been tried too often, is marked failed (caseworkers see it on the case).
 //!
@@ -7,6 +7,7 @@
 //! `.eml` files and SMS as lines of `sms.log` in the outbox folder, through the same path.
 
 use app::db::outbox::OutboxMessage;
+use app::db::webhooks::{endpoint_id_of, WebhookEndpoint, WEBHOOK_CHANNEL};
 use app::db::Database;
 use app::domain::local_time::copenhagen_date;
 use app::i18n::Locale;
@@ -353,7 +354,23 @@ pub async fn deliver_batch(
     .await?;
     let mut round = Round::default();
     for message in taken {
-        let sent = tokio::time::timeout(settings.send_timeout, delivery.send(&message))
+        let send = async {
+            if message.channel == WEBHOOK_CHANNEL {
+                // The receiver's address and secret are read now: a receiver removed since the
+                // event gets nothing.
+                let endpoint = match endpoint_id_of(&message.recipient) {
+                    Some(id) => WebhookEndpoint::find(&mut conn, id)
+                        .await
+                        .map_err(|e| SendError::Transient(format!("database: {e}")))?,
+                    None => None,
+                };
+                let timestamp = app::state::now_utc().and_utc().timestamp();
+                crate::webhooks::deliver(&message, endpoint.as_ref(), timestamp).await
+            } else {
+                delivery.send(&message).await
+            }
+        };
+        let sent = tokio::time::timeout(settings.send_timeout, send)
             .await
             .unwrap_or_else(|_| {
                 Err(SendError::Transient(format!(

@@ -66,6 +66,7 @@ pub fn OutboxTable(locale: Locale, messages: Vec<OutboxMessage>, with_text: bool
             let topic_label = topic.map(|t| t.label(locale)).unwrap_or("—");
             let channel = match message.channel.as_str() {
                 "sms" => locale.t("settings.channel_sms"),
+                "webhook" => locale.t("webhooks.channel"),
                 _ => locale.t("settings.channel_email"),
             };
             let (badge, status) = status_of(locale, &message);

@@ -14,6 +14,7 @@ use crate::db::events::CaseEvent;
 use crate::db::outbox::{NewOutboxMessage, OutboxMessage};
 use crate::db::requests::{InformationRequest, RequestItem};
 use crate::db::users::User;
+use crate::db::webhooks::{recipient_of, WebhookEndpoint, WEBHOOK_CHANNEL};
 use crate::db::{Conn, DbError};
 use crate::domain::lifecycle::{CaseState, EventKind, Party};
 use crate::i18n::Locale;
@@ -353,6 +354,17 @@ pub async fn enqueue_for_event(
     case: &Case,
     event: &CaseEvent,
 ) -> Result<usize, DbError> {
+    // Webhooks come first: they follow every visible event, whatever any person chose to hear.
+    let webhooks = enqueue_webhooks(conn, case, event).await?;
+    Ok(webhooks + enqueue_for_people(conn, case, event).await?)
+}
+
+/// The e-mail and SMS an event causes, by the applicant-side people's choices.
+async fn enqueue_for_people(
+    conn: &mut Conn,
+    case: &Case,
+    event: &CaseEvent,
+) -> Result<usize, DbError> {
     let Some(topic) = event.event_kind().and_then(Topic::of_event) else {
         return Ok(0);
     };
@@ -387,6 +399,73 @@ pub async fn enqueue_for_event(
         event.occurred_at,
     )
     .await
+}
+
+/// The body POSTed to a company's webhook receivers about one event: what the applicant may see
+/// of it, no documents and no internal text. Built once in the event's transaction, so every
+/// attempt sends the same bytes.
+pub fn webhook_body(case: &Case, event: &CaseEvent) -> serde_json::Value {
+    let state = CaseState::parse(&event.state_after);
+    let phase = state.and_then(|s| s.phase(case.declared_complete));
+    let timestamp = event.occurred_at.and_utc().to_rfc3339();
+    serde_json::json!({
+        "type": format!("case.{}", event.kind),
+        "timestamp": timestamp,
+        "data": {
+            "reference": case.reference,
+            "event_id": event.id,
+            "kind": event.kind,
+            "state": event.state_after,
+            "phase": phase.map(|p| p.as_str()),
+            "must_act": event.must_act_after,
+            "occurred_at": timestamp,
+            "expected_decision_on": case.expected_decision_on,
+            "public_text": event.public_text,
+        }
+    })
+}
+
+/// Writes one delivery per receiver of the applicant company's CVR for an event the applicant
+/// may see, in the event's transaction. Returns how many were written.
+pub async fn enqueue_webhooks(
+    conn: &mut Conn,
+    case: &Case,
+    event: &CaseEvent,
+) -> Result<usize, DbError> {
+    let Some(cvr) = case.applicant_cvr.as_deref() else {
+        return Ok(0);
+    };
+    if !event.visible_to_applicant || case.reference.is_none() {
+        return Ok(0);
+    }
+    let endpoints = WebhookEndpoint::active_for_cvr(conn, cvr).await?;
+    if endpoints.is_empty() {
+        return Ok(0);
+    }
+    let body = webhook_body(case, event).to_string();
+    let mut written = 0;
+    for endpoint in endpoints {
+        let recipient = recipient_of(endpoint.id);
+        let dedup_key = format!("event:{}:{WEBHOOK_CHANNEL}:{recipient}", event.id);
+        let message = NewOutboxMessage {
+            dedup_key: &dedup_key,
+            case_id: Some(case.id),
+            event_id: Some(event.id),
+            user_id: None,
+            topic: &event.kind,
+            channel: WEBHOOK_CHANNEL,
+            recipient: &recipient,
+            language: "da",
+            payload: &body,
+            status: "pending",
+            next_attempt_at: event.occurred_at,
+            created_at: event.occurred_at,
+        };
+        if OutboxMessage::enqueue(conn, &message).await? {
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// Writes a reminder for every request whose open items fall due within `days_before` days of

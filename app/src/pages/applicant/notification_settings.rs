@@ -4,11 +4,12 @@
 
 use crate::app::{current_path, use_locale};
 use crate::auth::{current_viewer, login_path};
-use crate::authorization::{RunMode, Viewer};
+use crate::authorization::{may_manage_webhooks, RunMode, Viewer};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_frame::PageTitle;
+use crate::components::webhook_settings::{WebhookSection, WebhookSettings};
 use crate::db::users::User;
-use crate::flash::take_settings_flash;
+use crate::flash::{take_settings_flash, take_webhook_flash};
 use crate::forms::contact_settings::{topic_field, values_of};
 use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, NotFoundPage};
@@ -23,6 +24,8 @@ struct SettingsForm {
     values: BTreeMap<String, String>,
     problems: Vec<(String, String)>,
     cvr: Option<String>,
+    /// A business user's webhook receivers (their own section, below the form).
+    webhooks: Option<WebhookSettings>,
 }
 
 enum Found {
@@ -49,16 +52,27 @@ async fn load() -> Found {
     let Some(user_id) = viewer.user_id() else {
         return Found::Missing;
     };
+    let Ok(mut conn) = state.db.conn().await else {
+        return Found::Missing;
+    };
+    let webhooks = match cvr.as_deref() {
+        Some(cvr) if may_manage_webhooks(&viewer, cvr) => {
+            let flash = take_webhook_flash().await;
+            match WebhookSettings::load(&mut conn, cvr, flash).await {
+                Ok(settings) => Some(settings),
+                Err(_) => return Found::Missing,
+            }
+        }
+        _ => None,
+    };
     if let Some(flash) = take_settings_flash().await {
         return Found::Form(SettingsForm {
             values: flash.values,
             problems: flash.problems,
             cvr,
+            webhooks,
         });
     }
-    let Ok(mut conn) = state.db.conn().await else {
-        return Found::Missing;
-    };
     let Ok(Some(user)) = User::find(&mut conn, user_id).await else {
         return Found::Missing;
     };
@@ -67,6 +81,7 @@ async fn load() -> Found {
             values: values_of(&preferences),
             problems: Vec::new(),
             cvr,
+            webhooks,
         }),
         Err(_) => Found::Missing,
     }
@@ -76,13 +91,15 @@ async fn load() -> Found {
 #[component]
 pub fn NotificationSettingsPage() -> impl IntoView {
     let locale = use_locale();
-    let saved = use_query_map().read_untracked().get("besked").as_deref() == Some("gemt");
+    let notice = use_query_map().read_untracked().get("besked");
+    let saved = notice.as_deref() == Some("gemt");
+    let webhook_removed = notice.as_deref() == Some("webhook-fjernet");
     let found = load();
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match found.await {
-                    Found::Form(form) => view! { <SettingsView locale form saved /> }.into_any(),
+                    Found::Form(form) => view! { <SettingsView locale form saved webhook_removed /> }.into_any(),
                     Found::Redirected => ().into_any(),
                     Found::Missing => view! { <NotFoundPage /> }.into_any(),
                 }
@@ -92,7 +109,12 @@ pub fn NotificationSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsView(locale: Locale, form: SettingsForm, saved: bool) -> impl IntoView {
+fn SettingsView(
+    locale: Locale,
+    form: SettingsForm,
+    saved: bool,
+    webhook_removed: bool,
+) -> impl IntoView {
     let problem = |field: &str| {
         form.problems
             .iter()
@@ -197,5 +219,9 @@ fn SettingsView(locale: Locale, form: SettingsForm, saved: bool) -> impl IntoVie
             </div>
             <button type="submit" class="button button-primary mt-5">{locale.t("settings.save")}</button>
         </form>
+        {webhook_removed.then(|| view! {
+            <div class="alert alert-success mt-8" role="status"><div class="alert-body"><p class="alert-text">{locale.t("webhooks.removed")}</p></div></div>
+        })}
+        {form.webhooks.map(|settings| view! { <WebhookSection locale settings /> })}
     }
 }
