@@ -163,6 +163,13 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             "/handlinger/sager/{reference}/sporingslink",
             axum::routing::post(crate::actions::rotate_tracking_link),
         )
+        .route("/mine-sager.json", get(crate::my_cases::json))
+        .route("/mine-sager.csv", get(crate::my_cases::csv))
+        .route("/kalender/{file}", get(crate::my_cases::calendar))
+        .route(
+            "/handlinger/indstillinger/kalender",
+            axum::routing::post(crate::my_cases::replace_calendar),
+        )
         .route("/statistik/data.csv", get(crate::statistics::csv))
         .route("/statistik/data.json", get(crate::statistics::json))
         .route(
