@@ -44,7 +44,7 @@ pub fn CalendarFeedSection() -> impl IntoView {
                                 let url = format!("{base}/kalender/{token}.ics");
                                 view! {
                                     <p>{locale.t("calendar.address")}</p>
-                                    <p><code data-testid="calendar-url">{url}</code></p>
+                                    <p class="secret-link"><code data-testid="calendar-url">{url}</code></p>
                                     <p>{locale.t("calendar.secret")}</p>
                                 }
                             })}

@@ -138,7 +138,7 @@ pub fn TrackingLinkSection(reference: String, token: String, rotatable: bool) ->
         <section class="case-section" id="sporingslink" aria-labelledby="tracking-link-heading">
             <h2 id="tracking-link-heading">{locale.t("tracking.link_heading")}</h2>
             <p>{locale.t("tracking.link_intro")}</p>
-            <p><a href=link.clone() data-testid="tracking-link" rel="noreferrer">{link.clone()}</a></p>
+            <p class="secret-link"><a href=link.clone() data-testid="tracking-link" rel="noreferrer">{link.clone()}</a></p>
             {rotatable.then(|| view! {
                 <form method="post" action=format!("/handlinger/sager/{reference}/sporingslink")>
                     <p>{locale.t("tracking.rotate_intro")}</p>
