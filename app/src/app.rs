@@ -20,6 +20,7 @@ use crate::pages::public::demo_outbox::DemoOutboxPage;
 use crate::pages::public::front::FrontPage;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::pages::public::statistics::StatisticsPublicPage;
+use crate::pages::public::tracking::TrackingPage;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -158,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sagsbehandling") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/sager/:reference") view=CaseworkerCasePage ssr=SsrMode::Async />
                     <Route path=path!("/statistik") view=StatisticsPublicPage ssr=SsrMode::Async />
+                    <Route path=path!("/spor/:token") view=TrackingPage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/statistik") view=CaseworkerStatisticsPage ssr=SsrMode::Async />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
                     <Route path=path!("/demo/udbakke") view=DemoOutboxPage ssr=SsrMode::Async />

@@ -106,6 +106,12 @@ pub fn may_act_as_applicant(viewer: &Viewer, case: &Case) -> bool {
     is_own_case(viewer, case)
 }
 
+/// May this viewer see and replace the case's status-only tracking link? Only the applicant:
+/// the link is theirs to hand on, and a new one cuts off everyone who had the old one.
+pub fn may_rotate_tracking_link(viewer: &Viewer, case: &Case) -> bool {
+    is_own_case(viewer, case) && case.reference.is_some()
+}
+
 /// May this viewer act as the authority on this case?
 pub fn may_act_as_authority(viewer: &Viewer, case: &Case) -> bool {
     matches!(viewer, Viewer::Caseworker { authority_code, .. } if case.authority_code == *authority_code && case.reference.is_some())

@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod application_steps;
+pub mod calendar_feed;
 pub mod documents;
 pub mod error_summary;
 pub mod information_requests;

@@ -5,5 +5,6 @@ pub mod case_events;
 pub mod case_view;
 pub mod decisions;
 pub mod document_store;
+pub mod my_cases_export;
 pub mod notifications;
 pub mod statistics;

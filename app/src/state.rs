@@ -54,3 +54,23 @@ pub fn now_utc() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
+
+/// Where users reach Sagsspor (`SAGSSPOR_PUBLIC_URL`, without a trailing slash), provided to
+/// pages as context so they can write whole links that are handed on (the tracking link).
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub String);
+
+impl PublicUrl {
+    /// The configured public URL, or an empty string (a link relative to this site) when none
+    /// was provided.
+    pub fn from_context() -> String {
+        leptos::prelude::use_context::<PublicUrl>()
+            .map(|url| url.0)
+            .unwrap_or_default()
+    }
+
+    /// The whole address of a case's status-only tracking page.
+    pub fn tracking_link(token: &str) -> String {
+        format!("{}/spor/{token}", Self::from_context())
+    }
+}

@@ -33,6 +33,7 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
     "statistics-one-authority": "/statistik?myndighed=851",
     "statistics-with-error": "/statistik?fra=31-12-2026",
     "not-found": "/findes/ikke",
+    "tracking-missing": "/spor/00000000000000000000000000000000",
   };
   if (role === "anonymous") {
     pages["demo-login"] = "/demo/login";
@@ -61,6 +62,12 @@ async function pageTypes(page: Page, role: Role): Promise<Record<string, string>
     pages["my-cases"] = "/mine-sager";
     pages["my-cases-filtered"] = "/mine-sager?status=decided";
     pages["notification-settings"] = "/indstillinger";
+    // The status-only tracking page of the applicant's own case, through the link the folder shows.
+    if (waiting) {
+      await page.goto(`/sager/${waiting}`);
+      const link = await page.getByTestId("tracking-link").textContent();
+      if (link) pages["tracking"] = new URL(link.trim()).pathname;
+    }
   }
   return pages;
 }

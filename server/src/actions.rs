@@ -4,7 +4,7 @@
 
 use crate::http::HttpState;
 use app::auth::{login_path, SessionUser};
-use app::authorization::{may_act_as_applicant, RunMode};
+use app::authorization::{may_act_as_applicant, may_rotate_tracking_link, RunMode};
 use app::db::cases::Case;
 use app::db::users::User;
 use app::domain::lifecycle::EventKind;
@@ -155,4 +155,43 @@ async fn request_status_now(
             Channel::Sms => "status-ingen-mobil",
         },
     })
+}
+
+/// `POST /handlinger/sager/{reference}/sporingslink`: gives the case a new status-only tracking
+/// link; the old one stops working at once. Only the applicant may; anyone else is answered as
+/// if the case did not exist.
+pub async fn rotate_tracking_link(
+    State(state): State<HttpState>,
+    user: Option<Extension<SessionUser>>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> Response {
+    let Ok(reference) = CaseReference::parse(&raw) else {
+        return AppError::NotFound.into_response();
+    };
+    let Some(Extension(user)) = user else {
+        let back = format!("/sager/{reference}");
+        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &back)).into_response();
+    };
+    match rotate(&state, &user, &reference).await {
+        Ok(()) => Redirect::to(&format!(
+            "/sager/{reference}?besked=nyt-sporingslink#sporingslink"
+        ))
+        .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn rotate(
+    state: &HttpState,
+    user: &SessionUser,
+    reference: &CaseReference,
+) -> Result<(), AppError> {
+    let mut conn = state.app.db.conn().await?;
+    let case = Case::find_by_reference(&mut conn, reference)
+        .await?
+        .filter(|c| may_rotate_tracking_link(&user.viewer, c))
+        .ok_or(AppError::NotFound)?;
+    Case::rotate_tracking_token(&mut conn, case.id).await?;
+    tracing::info!(case_id = case.id, "tracking link replaced");
+    Ok(())
 }

@@ -8,7 +8,7 @@ use app::app::{shell, App};
 use app::authorization::RunMode;
 use app::db::sessions::DatabaseSessionStore;
 use app::i18n::{Locale, LANGUAGE_COOKIE};
-use app::state::AppState;
+use app::state::{AppState, PublicUrl};
 use axum::extract::Request;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::Method;
@@ -109,6 +109,8 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         public_origin: origin_of(&config.public_url),
     };
     let context_state = app_state.clone();
+    let public_url = PublicUrl(config.public_url.trim_end_matches('/').to_string());
+    let context_url = public_url.clone();
     let fallback_options = leptos.clone();
     let mut routes = Router::new()
         .route("/auth/login", get(oidc::applicant_login))
@@ -157,6 +159,17 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             "/handlinger/sager/{reference}/status",
             axum::routing::post(crate::actions::send_status),
         )
+        .route(
+            "/handlinger/sager/{reference}/sporingslink",
+            axum::routing::post(crate::actions::rotate_tracking_link),
+        )
+        .route("/mine-sager.json", get(crate::my_cases::json))
+        .route("/mine-sager.csv", get(crate::my_cases::csv))
+        .route("/kalender/{file}", get(crate::my_cases::calendar))
+        .route(
+            "/handlinger/indstillinger/kalender",
+            axum::routing::post(crate::my_cases::replace_calendar),
+        )
         .route("/statistik/data.csv", get(crate::statistics::csv))
         .route("/statistik/data.json", get(crate::statistics::json))
         .route(
@@ -187,7 +200,10 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .leptos_routes_with_context(
             &state,
             page_routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(context_url.clone());
+            },
             move || shell(leptos.clone()),
         )
         // Any other address renders the site's own "not found" page (status 404).
@@ -195,7 +211,11 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             let render = leptos_axum::render_app_to_stream_with_context(
                 {
                     let s = app_state.clone();
-                    move || provide_context(s.clone())
+                    let u = public_url.clone();
+                    move || {
+                        provide_context(s.clone());
+                        provide_context(u.clone());
+                    }
                 },
                 {
                     let o = fallback_options.clone();
@@ -208,6 +228,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             state.clone(),
             refuse_cross_site_writes,
         ))
+        .layer(middleware::from_fn(keep_secret_addresses_private))
         .layer(middleware::from_fn(auth::attach_user))
         .layer(session_layer(session_store, &config.sessions))
         .with_state(state)
@@ -229,6 +250,27 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+}
+
+/// Addresses that are themselves secrets (the tracking page `/spor/{token}` and the calendar feed
+/// `/kalender/{token}.ics`) must not leak through the `Referer` of a link followed from them, nor
+/// be indexed by a search engine that came across one; this holds for their 404 answers too, so an
+/// unknown token gets the same headers as a known one.
+async fn keep_secret_addresses_private(request: Request, next: Next) -> Response {
+    let secret = {
+        let path = request.uri().path();
+        path.starts_with("/spor/") || path.starts_with("/kalender/")
+    };
+    let mut response = next.run(request).await;
+    if secret {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    }
+    response
 }
 
 /// `scheme://host[:port]` of a URL.

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 pub mod generate;
 pub mod http;
+pub mod my_cases;
 pub mod oidc;
 pub mod outbox_worker;
 pub mod settings;

@@ -274,6 +274,43 @@ impl Case {
             .optional())
     }
 
+    /// The submitted case whose status-only tracking page has this secret token. A draft has a
+    /// token from its creation but is nobody's to track until it is sent.
+    pub async fn find_by_tracking_token(conn: &mut Conn, token: &str) -> QueryResult<Option<Case>> {
+        dispatch!(conn, |c| cases::table
+            .filter(cases::tracking_token.eq(token))
+            .filter(cases::reference.is_not_null())
+            .select(Case::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
+    /// Sets a case's title directly, bypassing the form (tests of what exports must quote).
+    #[doc(hidden)]
+    pub async fn set_title_for_tests(conn: &mut Conn, id: i64, title: &str) -> QueryResult<()> {
+        dispatch!(conn, |c| diesel::update(
+            cases::table.filter(cases::id.eq(id))
+        )
+        .set(cases::title.eq(title))
+        .execute(c)
+        .await)?;
+        Ok(())
+    }
+
+    /// Gives the case a new tracking token; the old one stops working at once. Returns the new
+    /// token.
+    pub async fn rotate_tracking_token(conn: &mut Conn, id: i64) -> QueryResult<String> {
+        let token = new_secret_token();
+        dispatch!(conn, |c| diesel::update(
+            cases::table.filter(cases::id.eq(id))
+        )
+        .set(cases::tracking_token.eq(&token))
+        .execute(c)
+        .await)?;
+        Ok(token)
+    }
+
     /// Writes what an event changed, but only if nobody else wrote an event since `version`
     /// was read. Returns false when the case had moved on (the caller reports a conflict).
     pub async fn apply_change(

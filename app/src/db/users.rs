@@ -65,6 +65,37 @@ impl User {
             .await)
     }
 
+    /// The secret of the user's calendar feed (`/kalender/{token}.ics`), if one was made.
+    pub async fn calendar_token(conn: &mut Conn, id: i64) -> QueryResult<Option<String>> {
+        let token: Option<Option<String>> = dispatch!(conn, |c| users::table
+            .find(id)
+            .select(users::calendar_token)
+            .first(c)
+            .await
+            .optional())?;
+        Ok(token.flatten())
+    }
+
+    /// Makes a new calendar feed secret for the user; an earlier feed address stops working.
+    pub async fn replace_calendar_token(conn: &mut Conn, id: i64) -> QueryResult<String> {
+        let token = crate::db::cases::new_secret_token();
+        dispatch!(conn, |c| diesel::update(users::table.find(id))
+            .set(users::calendar_token.eq(Some(&token)))
+            .execute(c)
+            .await)?;
+        Ok(token)
+    }
+
+    /// The user whose calendar feed has this secret.
+    pub async fn find_by_calendar_token(conn: &mut Conn, token: &str) -> QueryResult<Option<User>> {
+        dispatch!(conn, |c| users::table
+            .filter(users::calendar_token.eq(token))
+            .select(User::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
     /// One user by id.
     pub async fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<User>> {
         dispatch!(conn, |c| users::table

@@ -7,3 +7,4 @@ pub mod demo_outbox;
 pub mod front;
 pub mod not_found;
 pub mod statistics;
+pub mod tracking;

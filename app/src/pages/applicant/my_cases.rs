@@ -181,6 +181,12 @@ pub fn MyCasesPage() -> impl IntoView {
     view! {
         <PageTitle locale text=locale.t("my_cases.title").to_string() />
         <h1>{locale.t("my_cases.title")}</h1>
+        <p class="downloads">
+            {locale.t("my_cases.download")} " "
+            <a href="/mine-sager.csv" download="mine-sager.csv">{locale.t("my_cases.download_csv")}</a>
+            " · "
+            <a href="/mine-sager.json">{locale.t("my_cases.download_json")}</a>
+        </p>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match overview.await {

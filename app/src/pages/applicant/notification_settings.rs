@@ -5,6 +5,7 @@
 use crate::app::{current_path, use_locale};
 use crate::auth::{current_viewer, login_path};
 use crate::authorization::{may_manage_webhooks, RunMode, Viewer};
+use crate::components::calendar_feed::CalendarFeedSection;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_frame::PageTitle;
 use crate::components::webhook_settings::{WebhookSection, WebhookSettings};
@@ -99,7 +100,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match found.await {
-                    Found::Form(form) => view! { <SettingsView locale form saved webhook_removed /> }.into_any(),
+                    Found::Form(form) => view! { <SettingsView locale form saved webhook_removed /> <CalendarFeedSection /> }.into_any(),
                     Found::Redirected => ().into_any(),
                     Found::Missing => view! { <NotFoundPage /> }.into_any(),
                 }

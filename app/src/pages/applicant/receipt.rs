@@ -2,11 +2,12 @@
 
 use crate::app::use_locale;
 use crate::auth::current_viewer;
-use crate::authorization::may_view_case;
+use crate::authorization::{may_rotate_tracking_link, may_view_case};
 use crate::components::page_frame::PageTitle;
 use crate::db::cases::Case;
 use crate::domain::reference::CaseReference;
 use crate::pages::public::not_found::NotFoundPage;
+use crate::pages::public::tracking::TrackingLinkSection;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -28,12 +29,18 @@ pub fn ReceiptPage() -> impl IntoView {
         let case = Case::find_by_reference(&mut conn, &reference)
             .await
             .ok()??;
-        may_view_case(&viewer, &case).then(|| reference.to_string())
+        may_view_case(&viewer, &case).then(|| {
+            let token = case
+                .tracking_token
+                .clone()
+                .filter(|_| may_rotate_tracking_link(&viewer, &case));
+            (reference.to_string(), token)
+        })
     };
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let Some(reference) = found.await else { return view! { <NotFoundPage /> }.into_any() };
+                let Some((reference, token)) = found.await else { return view! { <NotFoundPage /> }.into_any() };
                 view! {
                     <PageTitle locale text=locale.t("receipt.title").to_string() />
                     <div class="alert alert-success" role="status">
@@ -47,6 +54,9 @@ pub fn ReceiptPage() -> impl IntoView {
                     <p>{locale.t("receipt.keep")}</p>
                     <h2>{locale.t("receipt.next_heading")}</h2>
                     <p>{locale.t("receipt.next")}</p>
+                    {token.map(|token| view! {
+                        <TrackingLinkSection reference=reference.clone() token rotatable=false />
+                    })}
                     <p>
                         <a class="button button-primary" href=format!("/sager/{reference}")>{locale.t("receipt.to_case")}</a>
                         " "

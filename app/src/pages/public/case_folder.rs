@@ -5,7 +5,8 @@ use crate::app::current_path;
 use crate::app::use_locale;
 use crate::auth::{current_viewer, login_path};
 use crate::authorization::{
-    may_act_as_applicant, may_view_case, may_view_document, RunMode, Viewer,
+    may_act_as_applicant, may_rotate_tracking_link, may_view_case, may_view_document, RunMode,
+    Viewer,
 };
 use crate::components::documents::DocumentTable;
 use crate::components::information_requests::{Answering, InformationRequests};
@@ -24,6 +25,7 @@ use crate::error::AppError;
 use crate::flash::{take_answer_flash, AnswerFlash};
 use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, set_not_found_status, set_status};
+use crate::pages::public::tracking::TrackingLinkSection;
 use crate::services::case_view::CaseFolder;
 use crate::state::{now_utc, AppState};
 use crate::texts;
@@ -152,6 +154,11 @@ fn FolderView(
     let timeline: Vec<_> = folder.visible_timeline().cloned().collect();
     let viewer = current_viewer();
     let may_ask_status = may_act_as_applicant(&viewer, case);
+    // The tracking link is the applicant's to hand on and replace; caseworkers do not see it.
+    let tracking = case
+        .tracking_token
+        .clone()
+        .filter(|_| may_rotate_tracking_link(&viewer, case));
     let can_withdraw = may_act_as_applicant(&viewer, case)
         && lifecycle::apply(lifecycle, EventKind::Withdrawn).is_ok();
     // Only what this viewer may see of the case's documents.
@@ -190,6 +197,7 @@ fn FolderView(
             "trukket" => Some(("alert alert-success", locale.t("withdraw.done"))),
             "konflikt" => Some(("alert alert-warning", locale.t("withdraw.conflict"))),
             "umuligt" => Some(("alert alert-warning", locale.t("withdraw.not_possible"))),
+            "nyt-sporingslink" => Some(("alert alert-success", locale.t("tracking.rotated"))),
             "status-sendt" => Some(("alert alert-success", locale.t("folder.status_sent"))),
             "status-vent" => Some(("alert alert-warning", locale.t("folder.status_wait"))),
             "status-ingen-email" => {
@@ -250,6 +258,9 @@ fn FolderView(
                     <button type="submit" name="kanal" value="sms" class="button button-secondary">{locale.t("folder.status_sms")}</button>
                 </form>
             </section>
+        })}
+        {tracking.map(|token| view! {
+            <TrackingLinkSection reference=reference.clone() token rotatable=true />
         })}
         {can_withdraw.then(|| view! {
             <section class="case-section" aria-labelledby="withdraw-heading">
