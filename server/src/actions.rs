@@ -3,8 +3,8 @@
 //! and changes the case only through the event path.
 
 use crate::http::HttpState;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{may_act_as_applicant, may_rotate_tracking_link, RunMode};
+use app::auth::SessionUser;
+use app::authorization::{may_act_as_applicant, may_rotate_tracking_link};
 use app::db::cases::Case;
 use app::db::users::User;
 use app::domain::lifecycle::EventKind;
@@ -35,7 +35,7 @@ pub async fn withdraw(
 ) -> Response {
     let Some(Extension(user)) = user else {
         let back = format!("/sager/{}", form.reference.trim());
-        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &back)).into_response();
+        return crate::http::login_redirect(&state, &back);
     };
     let Ok(reference) = CaseReference::parse(&form.reference) else {
         return AppError::NotFound.into_response();
@@ -115,7 +115,7 @@ pub async fn send_status(
     };
     let Some(Extension(user)) = user else {
         let back = format!("/sager/{reference}");
-        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &back)).into_response();
+        return crate::http::login_redirect(&state, &back);
     };
     let Some(channel) = Channel::parse(&form.kanal) else {
         let problem = ("kanal".to_string(), "error.validation".to_string());
@@ -170,7 +170,7 @@ pub async fn rotate_tracking_link(
     };
     let Some(Extension(user)) = user else {
         let back = format!("/sager/{reference}");
-        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &back)).into_response();
+        return crate::http::login_redirect(&state, &back);
     };
     match rotate(&state, &user, &reference).await {
         Ok(()) => Redirect::to(&format!(

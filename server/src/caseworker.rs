@@ -6,8 +6,8 @@
 //! fills its forms from them, next to the message that says what to change.
 
 use crate::http::HttpState;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{may_act_as_authority, RunMode, Viewer};
+use app::auth::SessionUser;
+use app::authorization::{may_act_as_authority, Viewer};
 use app::db::cases::Case;
 use app::db::users::User;
 use app::domain::lifecycle::EventKind;
@@ -52,7 +52,7 @@ pub async fn act(
 ) -> Response {
     let page = format!("/sagsbehandling/sager/{}", raw_reference.trim());
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, &page)).into_response();
+        return crate::http::login_redirect(&state, &page);
     };
     let Ok(reference) = CaseReference::parse(&raw_reference) else {
         return AppError::NotFound.into_response();

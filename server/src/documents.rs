@@ -3,8 +3,8 @@
 //! document the viewer may not see answers exactly like one that does not exist.
 
 use crate::http::HttpState;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{may_act_as_applicant, may_view_document, RunMode};
+use app::auth::SessionUser;
+use app::authorization::{may_act_as_applicant, may_view_document};
 use app::db::cases::Case;
 use app::db::documents::{Document, DocumentKind, NewDocument};
 use app::db::requests::RequestItem;
@@ -143,10 +143,6 @@ fn applicant_actor(user: &SessionUser) -> Actor<'_> {
     }
 }
 
-fn login_redirect(state: &HttpState, back: &str) -> Response {
-    Redirect::to(&login_path(state.app.mode == RunMode::Demo, back)).into_response()
-}
-
 /// `POST /handlinger/ansoegning/{id}/bilag`: attaches a file to a draft.
 pub async fn attach_to_draft(
     State(state): State<HttpState>,
@@ -156,7 +152,7 @@ pub async fn attach_to_draft(
 ) -> Response {
     let review = format!("/ansoegning/{id}/gennemse");
     let Some(Extension(user)) = user else {
-        return login_redirect(&state, &review);
+        return crate::http::login_redirect(&state, &review);
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
@@ -202,7 +198,7 @@ pub async fn remove_from_draft(
 ) -> Response {
     let review = format!("/ansoegning/{id}/gennemse");
     let Some(Extension(user)) = user else {
-        return login_redirect(&state, &review);
+        return crate::http::login_redirect(&state, &review);
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
@@ -262,7 +258,7 @@ pub async fn answer_item(
     multipart: Multipart,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return login_redirect(&state, "/mine-sager");
+        return crate::http::login_redirect(&state, "/mine-sager");
     };
     // Nothing is received for an item the user may not answer, so no stranger fills the store.
     match may_answer(&state, &user, item_id).await {
@@ -391,7 +387,7 @@ pub async fn download(
     Path((raw_reference, document_id)): Path<(String, i64)>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return login_redirect(
+        return crate::http::login_redirect(
             &state,
             &format!("/sager/{raw_reference}/dokumenter/{document_id}"),
         );
@@ -412,7 +408,10 @@ pub async fn latest_decision(
     Path(raw_reference): Path<String>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return login_redirect(&state, &format!("/sager/{raw_reference}/afgoerelse.pdf"));
+        return crate::http::login_redirect(
+            &state,
+            &format!("/sager/{raw_reference}/afgoerelse.pdf"),
+        );
     };
     let outcome = async {
         let (mut conn, case) = case_at(&state, &raw_reference).await?;
@@ -441,7 +440,7 @@ pub async fn draft_download(
     Path((id, document_id)): Path<(i64, i64)>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return login_redirect(&state, &format!("/ansoegning/{id}/gennemse"));
+        return crate::http::login_redirect(&state, &format!("/ansoegning/{id}/gennemse"));
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;

@@ -25,6 +25,15 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+/// Sends an anonymous visitor to log in (the persona page in demo mode) and back to `back`.
+pub fn login_redirect(state: &HttpState, back: &str) -> Response {
+    axum::response::Redirect::to(&app::auth::login_path(
+        state.app.mode == app::authorization::RunMode::Demo,
+        back,
+    ))
+    .into_response()
+}
+
 /// The router's state: Leptos's options, the application state and the login providers.
 #[derive(Clone)]
 pub struct HttpState {

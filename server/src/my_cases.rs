@@ -3,8 +3,8 @@
 //! settings page that makes (or replaces) that address.
 
 use crate::http::HttpState;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{RunMode, Viewer};
+use app::auth::SessionUser;
+use app::authorization::Viewer;
 use app::db::cases::ApplicantFilter;
 use app::db::users::User;
 use app::error::AppError;
@@ -56,8 +56,7 @@ pub async fn json(
 /// like the *Mine sager* page.
 pub async fn csv(State(state): State<HttpState>, user: Option<Extension<SessionUser>>) -> Response {
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(state.app.mode == RunMode::Demo, "/mine-sager"))
-            .into_response();
+        return crate::http::login_redirect(&state, "/mine-sager");
     };
     match export_rows(&state, &user.viewer).await {
         Ok(rows) => (
@@ -120,11 +119,7 @@ pub async fn replace_calendar(
     user: Option<Extension<SessionUser>>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(
-            state.app.mode == RunMode::Demo,
-            "/indstillinger",
-        ))
-        .into_response();
+        return crate::http::login_redirect(&state, "/indstillinger");
     };
     let (Some(user_id), true) = (user.viewer.user_id(), user.viewer.is_applicant()) else {
         return AppError::NotFound.into_response();

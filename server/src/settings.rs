@@ -1,8 +1,8 @@
 //! The applicant's notification settings, posted from `/indstillinger`.
 
 use crate::http::HttpState;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{RunMode, Viewer};
+use app::auth::SessionUser;
+use app::authorization::Viewer;
 use app::db::contact_preferences::ContactPreferences;
 use app::error::AppError;
 use app::flash::{SettingsFlash, SETTINGS_FLASH_KEY};
@@ -23,11 +23,7 @@ pub async fn save(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(
-            state.app.mode == RunMode::Demo,
-            "/indstillinger",
-        ))
-        .into_response();
+        return crate::http::login_redirect(&state, "/indstillinger");
     };
     let (user_id, is_business) = match &user.viewer {
         Viewer::Citizen { user_id, .. } => (*user_id, false),

@@ -5,8 +5,8 @@
 
 use crate::http::HttpState;
 use crate::outbox_worker::SendError;
-use app::auth::{login_path, SessionUser};
-use app::authorization::{may_manage_webhooks, RunMode, Viewer};
+use app::auth::SessionUser;
+use app::authorization::{may_manage_webhooks, Viewer};
 use app::db::outbox::OutboxMessage;
 use app::db::webhooks::{NewWebhookEndpoint, WebhookEndpoint, MAX_ENDPOINTS_PER_CVR};
 use app::db::DbError;
@@ -193,11 +193,7 @@ pub async fn add(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(
-            state.app.mode == RunMode::Demo,
-            "/indstillinger",
-        ))
-        .into_response();
+        return crate::http::login_redirect(&state, "/indstillinger");
     };
     let Some(cvr) = managed_cvr(&user) else {
         return AppError::Forbidden.into_response();
@@ -278,11 +274,7 @@ pub async fn remove(
     Path(id): Path<i64>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return Redirect::to(&login_path(
-            state.app.mode == RunMode::Demo,
-            "/indstillinger",
-        ))
-        .into_response();
+        return crate::http::login_redirect(&state, "/indstillinger");
     };
     let removed = async {
         let mut conn = state.app.db.conn().await?;
