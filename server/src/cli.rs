@@ -3,6 +3,7 @@
 use crate::http::HttpConfig;
 use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings};
 use crate::outbox_worker::{smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings};
+use crate::webhooks::ReceiverScope;
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
@@ -71,6 +72,11 @@ pub struct Config {
         global = true
     )]
     pub max_upload_mb: u64,
+    /// Let companies' webhook receivers be on this machine (`localhost`, loopback; plain HTTP
+    /// too). For development only: in production a receiver must be a public HTTPS address.
+    /// The demo always allows it.
+    #[arg(long, env = "SAGSSPOR_WEBHOOKS_ALLOW_LOCAL", global = true)]
+    pub webhooks_allow_local: bool,
     #[command(flatten)]
     pub applicant_oidc: ApplicantOidc,
     #[command(flatten)]
@@ -219,6 +225,7 @@ impl Config {
             nonempty(&self.public_url).unwrap_or_else(|| format!("http://{}", self.listen));
         let mut config = HttpConfig::local(&public_url);
         config.sessions.idle_minutes = self.session_idle_minutes.max(1);
+        config.webhook_receivers = self.webhook_receivers();
         let a = &self.applicant_oidc;
         if let (Some(issuer), Some(client_id), Some(client_secret)) = (
             nonempty(&a.issuer),
@@ -360,7 +367,17 @@ impl Config {
             mail_from,
             sms,
             public_url: public_url.to_string(),
+            webhook_receivers: self.webhook_receivers(),
         })
+    }
+
+    /// Where companies' webhook receivers may be, as configured.
+    fn webhook_receivers(&self) -> ReceiverScope {
+        if self.webhooks_allow_local {
+            ReceiverScope::AlsoThisMachine
+        } else {
+            ReceiverScope::PublicOnly
+        }
     }
 
     /// Starts the outbox worker of this process.
@@ -386,6 +403,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = cli.config;
     // An empty DATABASE_URL means the same as an unset one: the embedded default.
     config.database_url = config.database_url.filter(|url| !url.trim().is_empty());
+    // The demo runs on the developer's machine, and its receivers are too.
+    if matches!(cli.command, Command::Demo { .. }) {
+        config.webhooks_allow_local = true;
+    }
     let db = Database::open(config.database_url.as_deref(), &config.data_dir)
         .context("opening the database")?;
     match cli.command {
@@ -456,5 +477,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("generating cases")?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+    use clap::Parser as _;
+
+    #[test]
+    fn webhook_receivers_stay_public_unless_this_machine_is_allowed() {
+        let production = Cli::try_parse_from(["sagsspor", "serve"]).expect("parses");
+        assert_eq!(
+            production.config.webhook_receivers(),
+            ReceiverScope::PublicOnly
+        );
+        let development =
+            Cli::try_parse_from(["sagsspor", "serve", "--webhooks-allow-local"]).expect("parses");
+        assert_eq!(
+            development.config.webhook_receivers(),
+            ReceiverScope::AlsoThisMachine
+        );
     }
 }

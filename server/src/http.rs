@@ -4,6 +4,7 @@
 use crate::auth::{self, session_layer, SessionSettings};
 use crate::documents;
 use crate::oidc::{self, OidcConfig};
+use crate::webhooks::ReceiverScope;
 use app::app::{shell, App};
 use app::authorization::RunMode;
 use app::db::sessions::DatabaseSessionStore;
@@ -41,6 +42,8 @@ pub struct HttpState {
     pub app: AppState,
     pub oidc: Arc<OidcConfig>,
     pub public_origin: String,
+    /// Where companies' webhook receivers may be.
+    pub webhook_receivers: ReceiverScope,
 }
 
 /// What the HTTP side needs beyond the application state.
@@ -49,10 +52,13 @@ pub struct HttpConfig {
     pub public_url: String,
     pub oidc: OidcConfig,
     pub sessions: SessionSettings,
+    /// Where companies' webhook receivers may be.
+    pub webhook_receivers: ReceiverScope,
 }
 
 impl HttpConfig {
-    /// Plain http on this address, no OpenID providers, a one-hour idle timeout.
+    /// Plain http on this address, no OpenID providers, a one-hour idle timeout, webhooks also to
+    /// this machine.
     pub fn local(public_url: &str) -> HttpConfig {
         HttpConfig {
             public_url: public_url.trim_end_matches('/').to_string(),
@@ -64,6 +70,7 @@ impl HttpConfig {
                 secure: public_url.starts_with("https://"),
                 idle_minutes: 60,
             },
+            webhook_receivers: ReceiverScope::AlsoThisMachine,
         }
     }
 }
@@ -116,6 +123,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         app: app_state.clone(),
         oidc: Arc::new(config.oidc),
         public_origin: origin_of(&config.public_url),
+        webhook_receivers: config.webhook_receivers,
     };
     let context_state = app_state.clone();
     let public_url = PublicUrl(config.public_url.trim_end_matches('/').to_string());

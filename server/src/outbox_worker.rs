@@ -6,6 +6,7 @@
 //! Without an SMTP server or SMS gateway configured (the embedded default), e-mail is written as
 //! `.eml` files and SMS as lines of `sms.log` in the outbox folder, through the same path.
 
+use crate::webhooks::ReceiverScope;
 use app::db::outbox::OutboxMessage;
 use app::db::webhooks::{endpoint_id_of, WebhookEndpoint, WEBHOOK_CHANNEL};
 use app::db::Database;
@@ -51,6 +52,8 @@ pub struct Delivery {
     pub sms: SmsTransport,
     /// The address links in messages point to.
     pub public_url: String,
+    /// Where companies' webhook receivers may be.
+    pub webhook_receivers: ReceiverScope,
 }
 
 /// Why a message did not go out.
@@ -365,7 +368,13 @@ pub async fn deliver_batch(
                     None => None,
                 };
                 let timestamp = app::state::now_utc().and_utc().timestamp();
-                crate::webhooks::deliver(&message, endpoint.as_ref(), timestamp).await
+                crate::webhooks::deliver(
+                    &message,
+                    endpoint.as_ref(),
+                    timestamp,
+                    delivery.webhook_receivers,
+                )
+                .await
             } else {
                 delivery.send(&message).await
             }

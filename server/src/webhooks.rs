@@ -23,7 +23,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use openidconnect::reqwest;
 use sha2::Sha256;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_sessions::Session;
 
@@ -61,9 +62,23 @@ pub fn message_id(message: &OutboxMessage) -> String {
     format!("msg_{}", message.id)
 }
 
-/// Checks a receiver address as typed: HTTPS, or plain HTTP to this machine only (tests and
-/// development). Returns the address to store, or the message code of what is wrong.
-pub fn check_url(input: &str) -> Result<String, &'static str> {
+/// Which receivers a process may post to. A company's receiver belongs on the public internet:
+/// this machine and its private network hold the database, the providers and the metadata
+/// services a forged receiver could probe. Development, the demo and the tests post to this
+/// machine, and say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiverScope {
+    /// Public addresses only, over HTTPS (production).
+    PublicOnly,
+    /// Also this machine (loopback, `localhost`), over plain HTTP too.
+    AlsoThisMachine,
+}
+
+/// Checks a receiver address as typed: HTTPS to a public host, or, where the scope allows this
+/// machine, also HTTP to it. Returns the address to store, or the message code of what is
+/// wrong. A host *name* is resolved only when posting (see [`PublicAddressesOnly`]): what it
+/// points to may change after it is registered.
+pub fn check_url(input: &str, scope: ReceiverScope) -> Result<String, &'static str> {
     let input = input.trim();
     if input.is_empty() {
         return Err("webhooks.error.url_missing");
@@ -74,57 +89,135 @@ pub fn check_url(input: &str) -> Result<String, &'static str> {
     let Ok(url) = url::Url::parse(input) else {
         return Err("webhooks.error.url_invalid");
     };
-    let Some(host) = url.host_str() else {
+    let Some(host) = url.host() else {
         return Err("webhooks.error.url_invalid");
     };
     if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
         return Err("webhooks.error.url_invalid");
     }
-    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
-    if is_private_address(&url) {
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err("webhooks.error.url_invalid");
+    }
+    let this_machine = match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    let allowed_here = this_machine && scope == ReceiverScope::AlsoThisMachine;
+    let literal = match host {
+        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        url::Host::Domain(_) => None,
+    };
+    if (this_machine && !allowed_here) || literal.is_some_and(is_internal) {
         return Err("webhooks.error.url_private");
     }
     match url.scheme() {
-        "https" => Ok(url.to_string()),
-        "http" if local => Ok(url.to_string()),
-        "http" => Err("webhooks.error.url_insecure"),
-        _ => Err("webhooks.error.url_invalid"),
+        "http" if !allowed_here => Err("webhooks.error.url_insecure"),
+        _ => Ok(url.to_string()),
     }
 }
 
-/// Whether the address names, as a literal IP, a private, link-local or unspecified address —
-/// the machine's own network, which a company's receiver has no business being on. (Loopback is
-/// allowed for development; a host *name* that resolves to such an address is not caught here.)
-fn is_private_address(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => {
-            ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+/// Whether an address belongs to a private network rather than the public internet: private,
+/// shared (carrier-grade NAT), link-local (cloud metadata), unspecified, broadcast, and their
+/// IPv6 kin. Loopback is judged apart, by [`ReceiverScope`].
+fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => {
+            let [a, b, ..] = ip.octets();
+            ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                || (a == 100 && (64..128).contains(&b))
         }
-        Some(url::Host::Ipv6(ip)) => {
+        IpAddr::V6(ip) => {
             let first = ip.segments()[0];
             ip.is_unspecified()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || ip.to_ipv4_mapped().is_some_and(|v4| !v4.is_loopback())
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || is_internal(IpAddr::V4(v4)))
         }
-        _ => false,
     }
 }
 
-/// The HTTP client of deliveries: no redirects (a receiver does not send us elsewhere), a
-/// bounded wait.
-fn client() -> Result<&'static reqwest::Client, SendError> {
-    static CLIENT: OnceLock<Option<reqwest::Client>> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            reqwest::Client::builder()
-                .timeout(DELIVERY_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .ok()
+/// Whether a receiver may be reached at this address under the scope.
+fn reachable(ip: IpAddr, scope: ReceiverScope) -> bool {
+    if ip.is_loopback() {
+        return scope == ReceiverScope::AlsoThisMachine;
+    }
+    !is_internal(ip)
+}
+
+/// The name resolver of deliveries: it keeps only the addresses a receiver may have, so a host
+/// name that points into this machine's network — when registered, or re-pointed later — is
+/// never connected to.
+struct PublicAddressesOnly(ReceiverScope);
+
+impl reqwest::dns::Resolve for PublicAddressesOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let scope = self.0;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let resolved = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let kept: Vec<SocketAddr> = resolved.filter(|a| reachable(a.ip(), scope)).collect();
+            if kept.is_empty() {
+                return Err(
+                    Box::new(PointsInward(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
         })
-        .as_ref()
-        .ok_or_else(|| SendError::Transient("could not build the HTTP client".to_string()))
+    }
+}
+
+/// A receiver's host name that resolves to no address a receiver may have: not worth retrying.
+#[derive(Debug)]
+struct PointsInward(String);
+
+impl std::fmt::Display for PointsInward {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} points only to private addresses", self.0)
+    }
+}
+
+impl std::error::Error for PointsInward {}
+
+/// Whether an error was, somewhere down its chain of causes, a [`PointsInward`].
+fn points_inward(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<PointsInward>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The HTTP client of deliveries under a scope: names resolved by [`PublicAddressesOnly`], no
+/// redirects (a receiver does not send us elsewhere), no proxy (it would resolve the name
+/// itself), a bounded wait.
+fn client(scope: ReceiverScope) -> Result<&'static reqwest::Client, SendError> {
+    static PUBLIC: OnceLock<Option<reqwest::Client>> = OnceLock::new();
+    static LOCAL: OnceLock<Option<reqwest::Client>> = OnceLock::new();
+    let cell = match scope {
+        ReceiverScope::PublicOnly => &PUBLIC,
+        ReceiverScope::AlsoThisMachine => &LOCAL,
+    };
+    cell.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(DELIVERY_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(PublicAddressesOnly(scope)))
+            .build()
+            .ok()
+    })
+    .as_ref()
+    .ok_or_else(|| SendError::Transient("could not build the HTTP client".to_string()))
 }
 
 /// Posts one outbox message to its receiver, signed. 2xx is delivered; 408, 429, 5xx and a
@@ -133,15 +226,22 @@ pub async fn deliver(
     message: &OutboxMessage,
     endpoint: Option<&WebhookEndpoint>,
     timestamp: i64,
+    scope: ReceiverScope,
 ) -> Result<(), SendError> {
     let Some(endpoint) = endpoint.filter(|e| e.removed_at.is_none()) else {
         return Err(SendError::Permanent("receiver removed".to_string()));
     };
+    // The stored address is checked again: the scope may be narrower than when it was added.
+    if let Err(code) = check_url(&endpoint.url, scope) {
+        return Err(SendError::Permanent(format!(
+            "receiver address not allowed here ({code})"
+        )));
+    }
     let id = message_id(message);
     let body = message.payload.as_bytes();
     let signature = sign(&endpoint.secret, &id, timestamp, body)
         .ok_or_else(|| SendError::Permanent("unusable signing secret".to_string()))?;
-    let response = client()?
+    let response = client(scope)?
         .post(&endpoint.url)
         .header("Content-Type", "application/json")
         .header("webhook-id", &id)
@@ -150,7 +250,13 @@ pub async fn deliver(
         .body(message.payload.clone())
         .send()
         .await
-        .map_err(|e| SendError::Transient(format!("receiver unreachable: {e}")))?;
+        .map_err(|e| {
+            if points_inward(&e) {
+                SendError::Permanent(format!("receiver not allowed: {e}"))
+            } else {
+                SendError::Transient(format!("receiver unreachable: {e}"))
+            }
+        })?;
     let status = response.status();
     if status.is_success() {
         Ok(())
@@ -199,7 +305,7 @@ pub async fn add(
         return AppError::Forbidden.into_response();
     };
     let typed = values.get("url").cloned().unwrap_or_default();
-    let url = match check_url(&typed) {
+    let url = match check_url(&typed, state.webhook_receivers) {
         Ok(url) => url,
         Err(code) => {
             keep(
@@ -301,6 +407,7 @@ pub async fn remove(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
 
     /// The reference vector of the Standard Webhooks specification's libraries.
@@ -332,18 +439,31 @@ mod tests {
     }
 
     #[test]
-    fn receiver_addresses_must_be_https_except_on_this_machine() {
+    fn receiver_addresses_must_be_public_and_https_unless_this_machine_is_allowed() {
+        use ReceiverScope::*;
         assert_eq!(
-            check_url(" https://erp.example.dk/hooks ").as_deref(),
+            check_url(" https://erp.example.dk/hooks ", PublicOnly).as_deref(),
             Ok("https://erp.example.dk/hooks")
         );
-        assert!(check_url("http://127.0.0.1:8080/x").is_ok());
-        assert!(check_url("http://localhost/x").is_ok());
-        assert_eq!(check_url(""), Err("webhooks.error.url_missing"));
-        assert_eq!(
-            check_url("http://erp.example.dk/hooks"),
-            Err("webhooks.error.url_insecure")
-        );
+        for local in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "https://[::1]/x",
+        ] {
+            assert!(check_url(local, AlsoThisMachine).is_ok(), "{local}");
+            assert_eq!(
+                check_url(local, PublicOnly),
+                Err("webhooks.error.url_private"),
+                "{local}"
+            );
+        }
+        assert_eq!(check_url("", PublicOnly), Err("webhooks.error.url_missing"));
+        for scope in [PublicOnly, AlsoThisMachine] {
+            assert_eq!(
+                check_url("http://erp.example.dk/hooks", scope),
+                Err("webhooks.error.url_insecure")
+            );
+        }
         for bad in [
             "erp.example.dk",
             "ftp://erp.example.dk",
@@ -351,23 +471,47 @@ mod tests {
             "https://erp.example.dk/#x",
             "javascript:alert(1)",
         ] {
-            assert_eq!(check_url(bad), Err("webhooks.error.url_invalid"), "{bad}");
+            assert_eq!(
+                check_url(bad, AlsoThisMachine),
+                Err("webhooks.error.url_invalid"),
+                "{bad}"
+            );
         }
         for private in [
             "https://10.0.0.7/hooks",
             "https://192.168.1.1/",
             "https://172.16.0.1/",
+            "https://100.64.0.1/",
             "https://169.254.169.254/latest/meta-data",
             "https://0.0.0.0/",
             "https://[fd00::1]/",
             "https://[fe80::1]/",
             "https://[::ffff:10.0.0.1]/",
+            "https://[::ffff:127.0.0.1]/",
         ] {
             assert_eq!(
-                check_url(private),
+                check_url(private, AlsoThisMachine),
                 Err("webhooks.error.url_private"),
                 "{private}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_resolver_drops_what_a_name_points_to_on_this_machine() {
+        use reqwest::dns::Resolve as _;
+        let public_only = PublicAddressesOnly(ReceiverScope::PublicOnly)
+            .resolve("localhost".parse().expect("a name"))
+            .await;
+        let error = public_only
+            .err()
+            .expect("localhost has only loopback addresses");
+        assert!(points_inward(error.as_ref()), "{error}");
+
+        let local = PublicAddressesOnly(ReceiverScope::AlsoThisMachine)
+            .resolve("localhost".parse().expect("a name"))
+            .await
+            .expect("localhost resolves");
+        assert!(local.into_iter().all(|a| a.ip().is_loopback()));
     }
 }

@@ -730,6 +730,7 @@ async fn the_embedded_default_writes_eml_files_and_an_sms_log_from_the_demo_hist
         mail_from: from,
         sms: server::outbox_worker::SmsTransport::Log(folder.path().join("sms.log")),
         public_url: PUBLIC_URL.to_string(),
+        webhook_receivers: server::webhooks::ReceiverScope::AlsoThisMachine,
     };
     let mut conn = test_db.db.conn().await.unwrap();
     let pending = OutboxMessage::count_by_status(&mut conn, "pending")

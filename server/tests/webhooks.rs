@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::TimeDelta;
 use server::outbox_worker::{deliver_due, Delivery, MailTransport, SmsTransport};
+use server::webhooks::ReceiverScope;
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -140,6 +141,7 @@ fn delivery(dir: &std::path::Path) -> Delivery {
         mail_from: "Sagsspor <noreply@sagsspor.example.dk>".parse().unwrap(),
         sms: SmsTransport::Log(dir.join("sms.log")),
         public_url: PUBLIC_URL.to_string(),
+        webhook_receivers: ReceiverScope::AlsoThisMachine,
     }
 }
 
@@ -535,5 +537,55 @@ both_backends!(
         // Later events write nothing for it.
         event(&mut conn, &case, EventKind::Registered, now_utc()).await;
         assert_eq!(webhook_messages(&db, case.id).await.len(), 1);
+    }
+);
+
+both_backends!(
+    in_production_nothing_is_posted_to_this_machine,
+    |db| async move {
+        let receiver = Receiver::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = db.conn().await.unwrap();
+        // Stored while the process allowed this machine; by address and by name.
+        let by_address = endpoint(&mut conn, CVR_A, &receiver.url).await;
+        let by_name_url = receiver.url.replace("127.0.0.1", "localhost");
+        let by_name = endpoint(&mut conn, CVR_A, &by_name_url).await;
+        let case = sent_case(&mut conn, None, Some(CVR_A), None, now_utc()).await;
+
+        let production = Delivery {
+            webhook_receivers: ReceiverScope::PublicOnly,
+            ..delivery(dir.path())
+        };
+        let round = deliver_due(&db, &production, &settings("w1"), now_utc())
+            .await
+            .unwrap();
+        assert_eq!(round.failed, 2, "refused at once, not retried");
+        assert!(
+            receiver.requests().is_empty(),
+            "nothing reached this machine"
+        );
+        let messages = webhook_messages(&db, case.id).await;
+        for message in &messages {
+            assert_eq!(message.status, "failed");
+            let error = message.last_error.as_deref().unwrap_or_default();
+            assert!(error.contains("not allowed"), "{error}");
+        }
+
+        // Where this machine is allowed, the name resolves and the delivery goes out.
+        event(&mut conn, &case, EventKind::Registered, now_utc()).await;
+        let round = deliver_due(&db, &delivery(dir.path()), &settings("w1"), now_utc())
+            .await
+            .unwrap();
+        assert_eq!(round.sent, 2);
+        let ids: Vec<String> = webhook_messages(&db, case.id)
+            .await
+            .iter()
+            .filter(|m| m.status == "sent")
+            .map(|m| m.recipient.clone())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.contains(&format!("webhook:{}", by_address.id)));
+        assert!(ids.contains(&format!("webhook:{}", by_name.id)));
+        assert_eq!(receiver.requests().len(), 2);
     }
 );

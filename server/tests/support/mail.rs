@@ -257,6 +257,7 @@ pub fn delivery(smtp: &SmtpSink, sms: &SmsGateway) -> Delivery {
             client: openidconnect::reqwest::Client::new(),
         },
         public_url: PUBLIC_URL.to_string(),
+        webhook_receivers: server::webhooks::ReceiverScope::AlsoThisMachine,
     }
 }
 
