@@ -118,10 +118,15 @@ async fn submitted_with_title(db: &Database, session: &str, title: &str) -> Case
     let case = submitted_case(db, session).await;
     // The title as the applicant's own words may hold anything a CSV must quote; the form keeps a
     // title on one line, so the stored row is changed here.
+    use app::db::schema::cases;
+    use diesel::{ExpressionMethods as _, QueryDsl as _};
+    use diesel_async::RunQueryDsl as _;
     let mut conn = db.conn().await.unwrap();
-    app::db::cases::Case::set_title_for_tests(&mut conn, case.id, title)
+    app::dispatch!(&mut conn, |c| diesel::update(cases::table.find(case.id))
+        .set(cases::title.eq(title))
+        .execute(c)
         .await
-        .unwrap();
+        .unwrap());
     reload(db, &case).await
 }
 

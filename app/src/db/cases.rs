@@ -286,18 +286,6 @@ impl Case {
             .optional())
     }
 
-    /// Sets a case's title directly, bypassing the form (tests of what exports must quote).
-    #[doc(hidden)]
-    pub async fn set_title_for_tests(conn: &mut Conn, id: i64, title: &str) -> QueryResult<()> {
-        dispatch!(conn, |c| diesel::update(
-            cases::table.filter(cases::id.eq(id))
-        )
-        .set(cases::title.eq(title))
-        .execute(c)
-        .await)?;
-        Ok(())
-    }
-
     /// Gives the case a new tracking token; the old one stops working at once. Returns the new
     /// token.
     pub async fn rotate_tracking_token(conn: &mut Conn, id: i64) -> QueryResult<String> {
