@@ -1,5 +1,6 @@
 //! The integration API under `/api/v1`: authorities' case systems (ESDH) register cases, read
-//! them, post events and documents, and pull a feed of changes. JSON in and out, errors as
+//! them, post events and documents, pull a feed of changes, and register webhook receivers to
+//! have the same changes pushed. JSON in and out, errors as
 //! `application/problem+json`, described by an OpenAPI 3.1 document generated from the handlers
 //! below (`/api/v1/openapi.json`).
 //!
@@ -10,6 +11,7 @@ pub mod cases;
 pub mod changes;
 pub mod problem;
 pub mod requests;
+pub mod webhooks;
 
 use crate::http::HttpState;
 use app::db::api_clients::ApiClient;
@@ -34,7 +36,7 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
     info(
         title = "Sagsspor integration API",
         version = "1",
-        description = "For authorities' case systems (ESDH): register cases that arrived outside the portal, push events and decisions, upload documents, and pull a feed of changes. Every POST takes an Idempotency-Key; writes take If-Match. Errors are application/problem+json.",
+        description = "For authorities' case systems (ESDH): register cases that arrived outside the portal, push events and decisions, upload documents, pull a feed of changes, and have the changes pushed to webhook receivers. Every POST takes an Idempotency-Key; writes take If-Match. Errors are application/problem+json.",
         license(name = "EUPL-1.2")
     ),
     paths(
@@ -42,12 +44,16 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
         cases::read,
         cases::post_event,
         cases::upload_document,
-        changes::changes
+        changes::changes,
+        webhooks::register,
+        webhooks::list,
+        webhooks::remove
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "cases", description = "Cases of the client's authority"),
-        (name = "changes", description = "The feed of changes")
+        (name = "changes", description = "The feed of changes"),
+        (name = "webhooks", description = "Events pushed to the case system")
     )
 )]
 pub struct ApiDoc;
@@ -113,6 +119,8 @@ pub fn router(max_file_bytes: u64) -> Router<HttpState> {
         .route("/cases/{reference}", get(cases::read))
         .route("/cases/{reference}/events", post(cases::post_event))
         .route("/changes", get(changes::changes))
+        .route("/webhooks", post(webhooks::register).get(webhooks::list))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::remove))
         .layer(middleware::from_fn_with_state(
             MAX_JSON_BYTES,
             refuse_large_bodies,

@@ -8,7 +8,9 @@
 use anyhow::Context as _;
 use app::db::api_clients::ApiClient;
 use app::db::authorities::Authority;
+use app::db::webhooks::WebhookEndpoint;
 use app::db::{Conn, Database, DbError};
+use app::in_transaction;
 use app::state::now_utc;
 use sha2::{Digest, Sha256};
 
@@ -26,7 +28,8 @@ pub enum ClientCommand {
     },
     /// Lists every client (never their secrets).
     List,
-    /// Revokes a client: its token stops working at once.
+    /// Revokes a client: its token stops working at once, and its webhook receivers get nothing
+    /// more.
     Revoke {
         /// The client's id, as `client list` shows it.
         id: i64,
@@ -65,15 +68,30 @@ pub async fn run(db: &Database, command: ClientCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        ClientCommand::Revoke { id } => {
-            if ApiClient::revoke(&mut conn, id, now_utc()).await? {
-                println!("Client {id} revoked.");
-            } else {
-                anyhow::bail!("no active client with id {id}");
+        ClientCommand::Revoke { id } => match revoke(&mut conn, id).await? {
+            Some(receivers) => {
+                println!("Client {id} revoked; {receivers} webhook receiver(s) removed.")
             }
-        }
+            None => anyhow::bail!("no active client with id {id}"),
+        },
     }
     Ok(())
+}
+
+/// Revokes a client and removes its webhook receivers, in one transaction: from then on its
+/// token opens nothing and nothing more is posted to it. `None` when there was no active client.
+pub async fn revoke(conn: &mut Conn, id: i64) -> Result<Option<usize>, DbError> {
+    in_transaction!(conn, {
+        let now = now_utc();
+        if !ApiClient::revoke(conn, id, now).await? {
+            return Ok(None);
+        }
+        let receivers = WebhookEndpoint::active_for_client(conn, id).await?;
+        for receiver in &receivers {
+            WebhookEndpoint::remove(conn, receiver.id, now).await?;
+        }
+        Ok(Some(receivers.len()))
+    })
 }
 
 /// Registers a client and returns it with its token (which is not stored).

@@ -330,7 +330,8 @@ pub async fn add(
                 return Ok(Added::TooMany);
             }
             let new = NewWebhookEndpoint {
-                cvr: &cvr,
+                cvr: Some(&cvr),
+                api_client_id: None,
                 url: &url,
                 secret: &secret,
                 created_by_user_id: user.viewer.user_id(),
@@ -387,7 +388,11 @@ pub async fn remove(
         let Some(endpoint) = WebhookEndpoint::find(&mut conn, id).await? else {
             return Err(AppError::NotFound);
         };
-        if !may_manage_webhooks(&user.viewer, &endpoint.cvr) || endpoint.removed_at.is_some() {
+        let owned = endpoint
+            .cvr
+            .as_deref()
+            .is_some_and(|cvr| may_manage_webhooks(&user.viewer, cvr));
+        if !owned || endpoint.removed_at.is_some() {
             return Err(AppError::NotFound);
         }
         let result: Result<bool, DbError> = in_transaction!(conn, {

@@ -8,11 +8,16 @@ mod support;
 
 use app::authorization::RunMode;
 use app::db::cases::Case;
+use app::db::webhooks::WebhookEndpoint;
 use app::db::Database;
+use app::state::now_utc;
 use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
+use server::outbox_worker::deliver_due;
+use support::mail::settings;
+use support::receiver::{delivery, python_verifies, Receiver};
 use support::web::{login, multipart_request, send, send_to, Answer, UploadFile, TINY_PDF};
 
 /// A client of this authority; returns its bearer token.
@@ -573,6 +578,174 @@ both_backends!(another_authoritys_client_gets_404, |db| async move {
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 });
 
+/// The webhook receivers of this client, as the API lists them.
+async fn listed_webhooks(db: &Database, token: &str) -> Vec<Value> {
+    let (answer, list) = call(db, api("GET", "/api/v1/webhooks", token, None, &[])).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    list["webhooks"].as_array().unwrap().clone()
+}
+
+both_backends!(
+    an_authority_system_gets_its_cases_events_pushed_signed,
+    |db| async move {
+        let db = &db;
+        let receiver = Receiver::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let aalborg = token_for(db, 851).await;
+        let odense = token_for(db, 461).await;
+
+        let hook = json!({"url": receiver.url});
+        let key = [("Idempotency-Key", "hook-1")];
+        let (created, receiver_row) = call(
+            db,
+            api("POST", "/api/v1/webhooks", &aalborg, Some(&hook), &key),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let id = receiver_row["id"].as_i64().unwrap();
+        let secret = receiver_row["secret"].as_str().unwrap().to_string();
+        assert!(secret.starts_with("whsec_"));
+        assert_eq!(
+            created.headers[header::LOCATION],
+            format!("/api/v1/webhooks/{id}").as_str()
+        );
+        // A retry registers nothing more.
+        let (again, same) = call(
+            db,
+            api("POST", "/api/v1/webhooks", &aalborg, Some(&hook), &key),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        assert_eq!(same["id"], id);
+        assert_eq!(listed_webhooks(db, &aalborg).await.len(), 1);
+        // Addresses a receiver may not have are refused naming the field.
+        for url in ["https://10.1.2.3/hooks", "ftp://esdh.example/x", ""] {
+            let (refused, problem) = call(
+                db,
+                api(
+                    "POST",
+                    "/api/v1/webhooks",
+                    &aalborg,
+                    Some(&json!({"url": url})),
+                    &[],
+                ),
+            )
+            .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+            assert_eq!(content_type(&refused), "application/problem+json");
+            assert_eq!(problem["field"], "url", "{url}");
+        }
+
+        // Every event of Aalborg's cases is pushed, internal notes too; Odense's are not.
+        let case = register(db, &aalborg, "ESDH-HOOK-1").await;
+        let reference = case["reference"].as_str().unwrap();
+        let (noted, _) = post_event(
+            db,
+            &aalborg,
+            reference,
+            json!({"kind": "note_added", "internal_text": "Ringet til ansøger."}),
+        )
+        .await;
+        assert_eq!(noted.status, StatusCode::CREATED, "{}", noted.body);
+        let (_, odense_row) = call(
+            db,
+            api("POST", "/api/v1/webhooks", &odense, Some(&hook), &[]),
+        )
+        .await;
+        let odense_hook = odense_row["id"].as_i64().unwrap();
+        register(db, &odense, "ESDH-ODENSE-1").await;
+        let round = deliver_due(db, &delivery(dir.path()), &settings("w1"), now_utc())
+            .await
+            .unwrap();
+        assert_eq!(round.failed + round.retried, 0);
+        assert_eq!(
+            receiver.requests().len(),
+            5,
+            "three for Aalborg's receiver, two for Odense's"
+        );
+        let aalborg_posts: Vec<_> = receiver
+            .requests()
+            .into_iter()
+            .filter(|r| python_verifies(&secret, r))
+            .collect();
+        let kinds: Vec<String> = aalborg_posts
+            .iter()
+            .map(|r| {
+                let body: Value = serde_json::from_slice(&r.body).unwrap();
+                assert_eq!(body["data"]["reference"], reference);
+                body["type"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["case.submitted", "case.registered", "case.note_added"]
+        );
+        let text: String = aalborg_posts
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+            .collect();
+        assert!(
+            !text.contains("Ringet til"),
+            "internal text is read from the API"
+        );
+
+        // The list shows the deliveries; another client neither sees nor removes the receiver.
+        let listed = listed_webhooks(db, &aalborg).await;
+        let deliveries = listed[0]["deliveries"].as_array().unwrap();
+        assert_eq!(deliveries.len(), 3);
+        assert!(deliveries.iter().all(|d| d["status"] == "sent"));
+        assert_eq!(deliveries[0]["event_kind"], "note_added");
+        let odense_sees = listed_webhooks(db, &odense).await;
+        assert_eq!(odense_sees.len(), 1);
+        assert_eq!(odense_sees[0]["id"], odense_hook);
+        let uri = format!("/api/v1/webhooks/{id}");
+        let (foreign, _) = call(db, api("DELETE", &uri, &odense, None, &[])).await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+        assert_eq!(content_type(&foreign), "application/problem+json");
+
+        let (removed, _) = call(db, api("DELETE", &uri, &aalborg, None, &[])).await;
+        assert_eq!(removed.status, StatusCode::NO_CONTENT);
+        let (gone, _) = call(db, api("DELETE", &uri, &aalborg, None, &[])).await;
+        assert_eq!(gone.status, StatusCode::NOT_FOUND);
+        assert!(listed_webhooks(db, &aalborg).await.is_empty());
+        post_event(
+            db,
+            &aalborg,
+            reference,
+            json!({"kind": "declared_complete"}),
+        )
+        .await;
+        deliver_due(db, &delivery(dir.path()), &settings("w1"), now_utc())
+            .await
+            .unwrap();
+        assert_eq!(
+            receiver.requests().len(),
+            5,
+            "nothing for a removed receiver"
+        );
+
+        // Revoking a client removes its receivers with it.
+        let mut conn = db.conn().await.unwrap();
+        let odense_id: i64 = odense.split('_').nth(1).unwrap().parse().unwrap();
+        assert_eq!(
+            server::api_clients::revoke(&mut conn, odense_id)
+                .await
+                .unwrap(),
+            Some(1)
+        );
+        assert!(WebhookEndpoint::active_for_client(&mut conn, odense_id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            server::api_clients::revoke(&mut conn, odense_id)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+);
+
 /// Every `$ref` in a JSON document.
 fn collect_refs(value: &Value, into: &mut Vec<String>) {
     match value {
@@ -1001,18 +1174,23 @@ async fn the_openapi_document_is_served_and_matches_the_routes() {
     assert_eq!(
         operations,
         [
+            "DELETE /api/v1/webhooks/{id}",
             "GET /api/v1/cases/{reference}",
             "GET /api/v1/changes",
+            "GET /api/v1/webhooks",
             "POST /api/v1/cases",
             "POST /api/v1/cases/{reference}/documents",
             "POST /api/v1/cases/{reference}/events",
+            "POST /api/v1/webhooks",
         ]
     );
     // Every documented operation is routed (it asks for a token rather than answering "no such
     // operation"), and every other method on those paths is refused as such.
     for operation in &operations {
         let (method, path) = operation.split_once(' ').unwrap();
-        let uri = path.replace("{reference}", "851-2026-00001");
+        let uri = path
+            .replace("{reference}", "851-2026-00001")
+            .replace("{id}", "1");
         let answer = send(
             db,
             RunMode::Serve,
@@ -1029,7 +1207,7 @@ async fn the_openapi_document_is_served_and_matches_the_routes() {
             "{operation}: {}",
             answer.body
         );
-        let other = if method == "GET" { "DELETE" } else { "PUT" };
+        let other = if method == "GET" { "PATCH" } else { "PUT" };
         let answer = send(
             db,
             RunMode::Serve,

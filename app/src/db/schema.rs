@@ -300,7 +300,8 @@ diesel::table! {
 diesel::table! {
     webhook_endpoints (id) {
         id -> BigInt,
-        cvr -> Text,
+        cvr -> Nullable<Text>,
+        api_client_id -> Nullable<BigInt>,
         url -> Text,
         secret -> Text,
         created_by_user_id -> Nullable<BigInt>,
@@ -311,3 +312,4 @@ diesel::table! {
 
 diesel::joinable!(api_clients -> authorities (authority_code));
 diesel::joinable!(idempotency_records -> api_clients (client_id));
+diesel::joinable!(webhook_endpoints -> api_clients (api_client_id));

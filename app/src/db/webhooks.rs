@@ -1,15 +1,16 @@
-//! A company's webhook receivers (`webhook_endpoints`): the addresses every event the applicant
-//! may see on a case of the CVR is POSTed to, and the deliveries the outbox made to them.
+//! Webhook receivers (`webhook_endpoints`) and the deliveries the outbox made to them. A company's
+//! receiver gets every event the applicant may see on a case of its CVR; an authority case
+//! system's receiver (registered by its machine client) every event on its authority's cases.
 
 use crate::db::outbox::OutboxMessage;
-use crate::db::schema::{outbox_messages, webhook_endpoints};
+use crate::db::schema::{api_clients, outbox_messages, webhook_endpoints};
 use crate::db::{Conn, QueryResult};
 use crate::dispatch;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-/// The most receivers one CVR may have at a time.
+/// The most receivers one CVR, or one machine client, may have at a time.
 pub const MAX_ENDPOINTS_PER_CVR: i64 = 10;
 
 /// The outbox channel of webhook deliveries.
@@ -20,7 +21,10 @@ pub const WEBHOOK_CHANNEL: &str = "webhook";
 #[diesel(table_name = webhook_endpoints, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct WebhookEndpoint {
     pub id: i64,
-    pub cvr: String,
+    /// The company's CVR, for a company's receiver.
+    pub cvr: Option<String>,
+    /// The machine client that registered it, for an authority case system's receiver.
+    pub api_client_id: Option<i64>,
     pub url: String,
     /// `whsec_` + base64 of the key bytes (Standard Webhooks).
     pub secret: String,
@@ -33,7 +37,8 @@ pub struct WebhookEndpoint {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = webhook_endpoints)]
 pub struct NewWebhookEndpoint<'a> {
-    pub cvr: &'a str,
+    pub cvr: Option<&'a str>,
+    pub api_client_id: Option<i64>,
     pub url: &'a str,
     pub secret: &'a str,
     pub created_by_user_id: Option<i64>,
@@ -75,6 +80,47 @@ impl WebhookEndpoint {
             .select(WebhookEndpoint::as_select())
             .load(c)
             .await)
+    }
+
+    /// The receivers a machine client registered that are not removed, oldest first.
+    pub async fn active_for_client(
+        conn: &mut Conn,
+        client_id: i64,
+    ) -> QueryResult<Vec<WebhookEndpoint>> {
+        dispatch!(conn, |c| webhook_endpoints::table
+            .filter(webhook_endpoints::api_client_id.eq(client_id))
+            .filter(webhook_endpoints::removed_at.is_null())
+            .order(webhook_endpoints::id.asc())
+            .select(WebhookEndpoint::as_select())
+            .load(c)
+            .await)
+    }
+
+    /// The receivers of an authority's case systems: not removed, of clients not revoked.
+    pub async fn active_for_authority(
+        conn: &mut Conn,
+        authority_code: i32,
+    ) -> QueryResult<Vec<WebhookEndpoint>> {
+        dispatch!(conn, |c| webhook_endpoints::table
+            .inner_join(api_clients::table)
+            .filter(api_clients::authority_code.eq(authority_code))
+            .filter(api_clients::revoked_at.is_null())
+            .filter(webhook_endpoints::removed_at.is_null())
+            .order(webhook_endpoints::id.asc())
+            .select(WebhookEndpoint::as_select())
+            .load(c)
+            .await)
+    }
+
+    /// Holds a machine client's receivers for the rest of the transaction (as [`Self::lock_cvr`]).
+    pub async fn lock_client(conn: &mut Conn, client_id: i64) -> QueryResult<()> {
+        if let Conn::Postgres(c) = conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('webhooks:client:' || $1))")
+                .bind::<diesel::sql_types::BigInt, _>(client_id)
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
     }
 
     /// One receiver by id, removed or not.

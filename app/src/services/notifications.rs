@@ -354,7 +354,8 @@ pub async fn enqueue_for_event(
     case: &Case,
     event: &CaseEvent,
 ) -> Result<usize, DbError> {
-    // Webhooks come first: they follow every visible event, whatever any person chose to hear.
+    // Webhooks come first: they follow every event they may see, whatever any person chose to
+    // hear.
     let webhooks = enqueue_webhooks(conn, case, event).await?;
     Ok(webhooks + enqueue_for_people(conn, case, event).await?)
 }
@@ -401,8 +402,8 @@ async fn enqueue_for_people(
     .await
 }
 
-/// The body POSTed to a company's webhook receivers about one event: what the applicant may see
-/// of it, no documents and no internal text. Built once in the event's transaction, so every
+/// The body POSTed to webhook receivers about one event: what the applicant may see of it, no
+/// documents and no internal text (an authority's case system reads the rest from the API). Built once in the event's transaction, so every
 /// attempt sends the same bytes.
 pub fn webhook_body(case: &Case, event: &CaseEvent) -> serde_json::Value {
     let state = CaseState::parse(&event.state_after);
@@ -425,20 +426,21 @@ pub fn webhook_body(case: &Case, event: &CaseEvent) -> serde_json::Value {
     })
 }
 
-/// Writes one delivery per receiver of the applicant company's CVR for an event the applicant
-/// may see, in the event's transaction. Returns how many were written.
+/// Writes one delivery per webhook receiver the event concerns, in the event's transaction: the
+/// case's authority's case systems get every event, the applicant company's receivers those the
+/// applicant may see. Returns how many were written.
 pub async fn enqueue_webhooks(
     conn: &mut Conn,
     case: &Case,
     event: &CaseEvent,
 ) -> Result<usize, DbError> {
-    let Some(cvr) = case.applicant_cvr.as_deref() else {
-        return Ok(0);
-    };
-    if !event.visible_to_applicant || case.reference.is_none() {
+    if case.reference.is_none() {
         return Ok(0);
     }
-    let endpoints = WebhookEndpoint::active_for_cvr(conn, cvr).await?;
+    let mut endpoints = WebhookEndpoint::active_for_authority(conn, case.authority_code).await?;
+    if let (Some(cvr), true) = (case.applicant_cvr.as_deref(), event.visible_to_applicant) {
+        endpoints.extend(WebhookEndpoint::active_for_cvr(conn, cvr).await?);
+    }
     if endpoints.is_empty() {
         return Ok(0);
     }

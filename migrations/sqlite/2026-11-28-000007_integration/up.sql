@@ -44,16 +44,20 @@ ALTER TABLE cases ADD COLUMN contact_mobile TEXT;
 ALTER TABLE users ADD COLUMN calendar_token TEXT;
 CREATE UNIQUE INDEX users_calendar_token ON users (calendar_token);
 
--- A company's webhook receivers: every event the applicant may see on a case of the CVR is POSTed,
--- signed after Standard Webhooks, through the outbox (channel 'webhook').
+-- Webhook receivers. A company's (cvr): every event the applicant may see on a case of the CVR.
+-- An authority case system's (api_client_id): every event on a case of the client's authority.
+-- Each is POSTed signed after Standard Webhooks, through the outbox (channel 'webhook').
 CREATE TABLE webhook_endpoints (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    cvr TEXT NOT NULL,
+    cvr TEXT,
+    api_client_id BIGINT REFERENCES api_clients (id),
     url TEXT NOT NULL,
     -- The signing secret as Standard Webhooks writes it: 'whsec_' + base64 of the key bytes.
     secret TEXT NOT NULL,
     created_by_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
     created_at TIMESTAMP NOT NULL,
-    removed_at TIMESTAMP
+    removed_at TIMESTAMP,
+    CHECK ((cvr IS NULL) <> (api_client_id IS NULL))
 );
 CREATE INDEX webhook_endpoints_cvr ON webhook_endpoints (cvr) WHERE removed_at IS NULL;
+CREATE INDEX webhook_endpoints_client ON webhook_endpoints (api_client_id) WHERE removed_at IS NULL;

@@ -7,6 +7,7 @@ use app::db::Database;
 
 pub mod events;
 pub mod mail;
+pub mod receiver;
 pub mod web;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
