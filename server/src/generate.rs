@@ -335,6 +335,7 @@ async fn write_batch(
         NaiveDateTime,
         &'static str,
         &'static str,
+        i32,
     )> = Vec::new();
     for plan in plans {
         let row = &rows[plan.row_index];
@@ -348,32 +349,36 @@ async fn write_batch(
                 *at,
                 current.state.as_str(),
                 current.must_act().as_str(),
+                row.authority_code,
             ));
         }
     }
     let figures: Vec<DecisionFigures> = plans.iter().filter_map(|p| p.figures.clone()).collect();
     let events: Vec<NewCaseEvent<'_>> = kinds
         .iter()
-        .map(|(case_id, seq, kind, at, state, must_act)| NewCaseEvent {
-            case_id: *case_id,
-            seq: *seq,
-            kind: kind.as_str(),
-            actor_kind: match kind {
-                EventKind::Submitted | EventKind::InformationReceived | EventKind::Withdrawn => {
-                    "applicant"
-                }
-                _ => "caseworker",
+        .map(
+            |(case_id, seq, kind, at, state, must_act, authority_code)| NewCaseEvent {
+                case_id: *case_id,
+                seq: *seq,
+                kind: kind.as_str(),
+                actor_kind: match kind {
+                    EventKind::Submitted
+                    | EventKind::InformationReceived
+                    | EventKind::Withdrawn => "applicant",
+                    _ => "caseworker",
+                },
+                actor_user_id: None,
+                actor_label: "Syntetisk",
+                occurred_at: *at,
+                state_after: state,
+                must_act_after: must_act,
+                visible_to_applicant: visible_to_applicant(*kind),
+                public_text: None,
+                internal_text: None,
+                data: "{}",
+                authority_code: *authority_code,
             },
-            actor_user_id: None,
-            actor_label: "Syntetisk",
-            occurred_at: *at,
-            state_after: state,
-            must_act_after: must_act,
-            visible_to_applicant: visible_to_applicant(*kind),
-            public_text: None,
-            internal_text: None,
-            data: "{}",
-        })
+        )
         .collect();
     let result: Result<(), app::db::DbError> = in_transaction!(conn, {
         Case::insert_bulk(conn, rows).await?;

@@ -919,9 +919,9 @@ async fn the_feed_does_not_skip_a_slow_writer_on_postgres() {
     slow_pg
         .batch_execute(&format!(
             "BEGIN; INSERT INTO case_events (case_id, seq, kind, actor_kind, actor_label, \
-             occurred_at, state_after, must_act_after, visible_to_applicant) \
+             occurred_at, state_after, must_act_after, visible_to_applicant, authority_code) \
              SELECT id, 1000, 'note_added', 'esdh', 'slow writer', now(), state, 'authority', \
-             false FROM cases WHERE reference = '{slow_reference}'"
+             false, authority_code FROM cases WHERE reference = '{slow_reference}'"
         ))
         .await
         .unwrap();

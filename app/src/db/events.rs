@@ -29,6 +29,8 @@ pub struct CaseEvent {
     pub data: String,
     /// The PostgreSQL transaction that wrote the row (0 on SQLite); the changes feed's order.
     pub writer_xid: i64,
+    /// The case's authority (copied for the changes feed's index).
+    pub authority_code: i32,
 }
 
 /// A position in the changes feed: the writing transaction, then the event id.
@@ -77,6 +79,7 @@ pub struct NewCaseEvent<'a> {
     pub public_text: Option<&'a str>,
     pub internal_text: Option<&'a str>,
     pub data: &'a str,
+    pub authority_code: i32,
 }
 
 impl CaseEvent {
@@ -148,7 +151,8 @@ impl CaseEvent {
                 .await?;
                 case_events::table
                     .inner_join(cases::table)
-                    .filter(cases::authority_code.eq(authority_code))
+                    .filter(case_events::authority_code.eq(authority_code))
+                    .filter(case_events::writer_xid.ge(after.writer_xid))
                     .filter(case_events::writer_xid.lt(all_finished_below))
                     .filter(
                         case_events::writer_xid
@@ -164,14 +168,12 @@ impl CaseEvent {
                     .load(&mut **c)
                     .await?
             }
-            // Every writer_xid is 0 here, so the feed is in id order. `authority_code + 0` keeps
-            // the authority's index out of the plan: without statistics SQLite would start from
-            // the authority's cases and sort all their events on every poll (over 100 ms at
-            // 100,000 cases), where walking the events from the cursor stops after one page.
+            // Every writer_xid is 0 here and commits come in id order.
             Conn::Sqlite(c) => {
                 case_events::table
                     .inner_join(cases::table)
-                    .filter((cases::authority_code + 0).eq(authority_code))
+                    .filter(case_events::authority_code.eq(authority_code))
+                    .filter(case_events::writer_xid.eq(0))
                     .filter(case_events::id.gt(after.event_id))
                     .filter(case_events::state_after.ne("draft"))
                     .order(case_events::id)

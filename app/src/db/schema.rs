@@ -105,6 +105,7 @@ diesel::table! {
         internal_text -> Nullable<Text>,
         data -> Text,
         writer_xid -> BigInt,
+        authority_code -> Integer,
     }
 }
 

@@ -198,6 +198,7 @@ async fn record_without_notice(
         public_text: request.public_text,
         internal_text: request.internal_text,
         data: &data,
+        authority_code: case.authority_code,
     };
     let event = match CaseEvent::append(conn, &new_event).await {
         Ok(event) => event,

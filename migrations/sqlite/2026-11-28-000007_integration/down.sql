@@ -7,5 +7,6 @@ DROP INDEX cases_tracking_token;
 ALTER TABLE cases DROP COLUMN tracking_token;
 DROP INDEX case_events_feed;
 ALTER TABLE case_events DROP COLUMN writer_xid;
+ALTER TABLE case_events DROP COLUMN authority_code;
 DROP TABLE idempotency_records;
 DROP TABLE api_clients;

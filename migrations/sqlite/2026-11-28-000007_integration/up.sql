@@ -29,7 +29,11 @@ CREATE TABLE idempotency_records (
 -- The transaction that wrote the event, for the changes feed's order on PostgreSQL. SQLite has
 -- one writer at a time and commits in id order, so here it stays 0 and the feed orders by id.
 ALTER TABLE case_events ADD COLUMN writer_xid BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX case_events_feed ON case_events (writer_xid, id);
+-- The case's authority, copied onto its events (a case never changes authority) so that one
+-- authority's feed is read from one index in feed order, however many cases other authorities have.
+ALTER TABLE case_events ADD COLUMN authority_code INTEGER NOT NULL DEFAULT 0;
+UPDATE case_events SET authority_code = (SELECT authority_code FROM cases WHERE cases.id = case_events.case_id);
+CREATE INDEX case_events_feed ON case_events (authority_code, writer_xid, id);
 
 -- A secret, unguessable token for the status-only page /spor/{token}; the applicant can replace it.
 ALTER TABLE cases ADD COLUMN tracking_token TEXT;
