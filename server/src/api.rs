@@ -41,9 +41,11 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
     ),
     paths(
         cases::register,
+        cases::find,
         cases::read,
         cases::post_event,
         cases::upload_document,
+        cases::download_document,
         changes::changes,
         webhooks::register,
         webhooks::list,
@@ -115,9 +117,13 @@ impl FromRequestParts<HttpState> for ApiCaller {
 pub fn router(max_file_bytes: u64) -> Router<HttpState> {
     let file_limit = usize::try_from(max_file_bytes).unwrap_or(usize::MAX);
     let json_routes = Router::new()
-        .route("/cases", post(cases::register))
+        .route("/cases", post(cases::register).get(cases::find))
         .route("/cases/{reference}", get(cases::read))
         .route("/cases/{reference}/events", post(cases::post_event))
+        .route(
+            "/cases/{reference}/documents/{id}",
+            get(cases::download_document),
+        )
         .route("/changes", get(changes::changes))
         .route("/webhooks", post(webhooks::register).get(webhooks::list))
         .route("/webhooks/{id}", axum::routing::delete(webhooks::remove))

@@ -497,7 +497,7 @@ async fn send_document(
 
 /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266), so
 /// Danish names arrive intact.
-fn content_disposition(disposition: &str, filename: &str) -> HeaderValue {
+pub(crate) fn content_disposition(disposition: &str, filename: &str) -> HeaderValue {
     let fallback: String = filename
         .chars()
         .map(|c| {

@@ -441,7 +441,7 @@ pub async fn serve(
             None => println!("  {line}"),
         }
     }
-    spawn_expired_session_cleanup(DatabaseSessionStore::new(state.db.clone()));
+    spawn_hourly_cleanup(state.db.clone());
     axum::serve(listener, router_with(state, config))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -449,20 +449,38 @@ pub async fn serve(
     Ok(())
 }
 
-/// Deletes expired sessions once an hour, so the table holds only live ones. Every instance may
-/// run it; the deletes are idempotent.
-fn spawn_expired_session_cleanup(store: DatabaseSessionStore) {
+/// Once an hour deletes expired sessions and the API's kept answers older than
+/// [`app::db::idempotency::KEPT_FOR`], so both tables hold only what can still be used. Every instance
+/// may run it; the deletes are idempotent.
+fn spawn_hourly_cleanup(db: app::db::Database) {
     tokio::spawn(async move {
+        let sessions = DatabaseSessionStore::new(db.clone());
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match store.delete_expired(app::state::now_utc()).await {
+            let now = app::state::now_utc();
+            match sessions.delete_expired(now).await {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "expired sessions deleted"),
                 Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
             }
+            match forget_old_idempotency_answers(&db, now).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "old idempotency answers deleted"),
+                Err(error) => tracing::warn!(%error, "could not delete old idempotency answers"),
+            }
         }
     });
+}
+
+/// Deletes the kept API answers that are past their time; returns how many.
+pub async fn forget_old_idempotency_answers(
+    db: &app::db::Database,
+    now: chrono::NaiveDateTime,
+) -> app::db::QueryResult<usize> {
+    let mut conn = db.conn().await?;
+    let cutoff = now - app::db::idempotency::KEPT_FOR;
+    app::db::idempotency::IdempotencyRecord::delete_created_before(&mut conn, cutoff).await
 }
 
 async fn shutdown_signal() {

@@ -202,11 +202,44 @@ both_backends!(an_esdh_flow_through_the_api_alone, |db| async move {
         case["information_requests"][0]["items"][0]["status"],
         "answered"
     );
-    assert!(case["documents"]
+    // The case system fetches the applicant's answer to journalise it: the very bytes sent.
+    let answer_document = case["documents"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["kind"] == "answer"));
+        .find(|d| d["kind"] == "answer")
+        .expect("the answer is among the documents")
+        .clone();
+    let document_uri = format!(
+        "/api/v1/cases/{reference}/documents/{}",
+        answer_document["id"]
+    );
+    let (download, _) = call(db, api("GET", &document_uri, &token, None, &[])).await;
+    assert_eq!(download.status, StatusCode::OK, "{}", download.body);
+    assert_eq!(download.body.as_bytes(), TINY_PDF);
+    assert_eq!(content_type(&download), "application/pdf");
+    assert!(download.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("situationsplan.pdf"));
+    let etag = download.headers[header::ETAG].to_str().unwrap().to_string();
+    assert_eq!(
+        etag,
+        format!("\"{}\"", answer_document["sha256"].as_str().unwrap())
+    );
+    let (unchanged, _) = call(
+        db,
+        api(
+            "GET",
+            &document_uri,
+            &token,
+            None,
+            &[("if-none-match", &etag)],
+        ),
+    )
+    .await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    assert!(unchanged.body.is_empty());
 
     // The decision: the ESDH's own letter uploaded, then named by the decision.
     let uploaded = send(
@@ -553,6 +586,61 @@ both_backends!(another_authoritys_client_gets_404, |db| async move {
     )
     .await;
     assert_eq!(untouched["version"], case["version"]);
+    // Aalborg's own document: Aalborg downloads it, Odense is told the case does not exist.
+    let own = send(
+        db,
+        RunMode::Demo,
+        upload(
+            &format!("/api/v1/cases/{reference}/documents?filename=notat.pdf"),
+            &aalborg,
+            TINY_PDF,
+        ),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+    let own: Value = serde_json::from_str(&own.body).unwrap();
+    let document_uri = format!(
+        "/api/v1/cases/{reference}/documents/{}",
+        own["document"]["id"]
+    );
+    let (mine, _) = call(db, api("GET", &document_uri, &aalborg, None, &[])).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let (theirs, _) = call(db, api("GET", &document_uri, &odense, None, &[])).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type(&theirs), "application/problem+json");
+    assert!(
+        !theirs.body.contains("notat"),
+        "nothing of the document leaks"
+    );
+    for missing in ["999999", "x"] {
+        let (answer, problem) = call(
+            db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}/documents/{missing}"),
+                &aalborg,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(problem["type"], "/api/v1/problems/document-not-found");
+    }
+    // Odense's look-up by Aalborg's ESDH number finds nothing.
+    let (found, list) = call(
+        db,
+        api(
+            "GET",
+            "/api/v1/cases?esdh_number=ESDH-AAL-1",
+            &odense,
+            None,
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(list["cases"], json!([]));
     let (feed, page) = call(db, api("GET", "/api/v1/changes", &odense, None, &[])).await;
     assert_eq!(feed.status, StatusCode::OK);
     assert_eq!(
@@ -576,6 +664,210 @@ both_backends!(another_authoritys_client_gets_404, |db| async move {
     let forged = format!("{}{last}", &aalborg[..aalborg.len() - 1]);
     let (refused, _) = call(db, api("GET", "/api/v1/changes", &forged, None, &[])).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+});
+
+both_backends!(
+    a_case_system_finds_its_case_by_esdh_number_and_is_told_whose_number_is_taken,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let case = register(db, &token, "ESDH-FIND-1").await;
+        let reference = case["reference"].as_str().unwrap();
+
+        let (found, list) = call(
+            db,
+            api(
+                "GET",
+                "/api/v1/cases?esdh_number=ESDH-FIND-1",
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+        let cases = list["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0]["reference"], reference);
+        assert_eq!(cases[0]["state"], "registered");
+        assert_eq!(cases[0]["url"], format!("/api/v1/cases/{reference}"));
+        let (_, none) = call(
+            db,
+            api(
+                "GET",
+                "/api/v1/cases?esdh_number=ESDH-NONE",
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(none["cases"], json!([]));
+        let (missing, problem) = call(db, api("GET", "/api/v1/cases", &token, None, &[])).await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "esdh_number");
+
+        // Registering the same number again (a lost answer, retried without a key) names the
+        // case that has it, and makes no second case.
+        let (again, problem) = call(
+            db,
+            api(
+                "POST",
+                "/api/v1/cases",
+                &token,
+                Some(&new_case("ESDH-FIND-1")),
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert_eq!(problem["type"], "/api/v1/problems/duplicate-esdh-number");
+        assert_eq!(problem["field"], "esdh_number");
+        assert_eq!(problem["existing_reference"], reference);
+        let mut conn = db.conn().await.unwrap();
+        assert_eq!(Case::count(&mut conn).await.unwrap(), 1);
+
+        // A case sent through the portal, registered by the case system with a taken number.
+        let portal = support::events::sent_case(
+            &mut conn,
+            None,
+            Some("12345678"),
+            None,
+            now_utc() - chrono::TimeDelta::days(1),
+        )
+        .await;
+        let portal_reference = portal.reference.clone().unwrap();
+        let (taken, problem) = post_event(
+            db,
+            &token,
+            &portal_reference,
+            json!({"kind": "registered", "esdh_number": "ESDH-FIND-1"}),
+        )
+        .await;
+        assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+        assert_eq!(problem["existing_reference"], reference);
+        let (registered, posted) = post_event(
+            db,
+            &token,
+            &portal_reference,
+            json!({"kind": "registered", "esdh_number": "ESDH-FIND-2"}),
+        )
+        .await;
+        assert_eq!(
+            registered.status,
+            StatusCode::CREATED,
+            "{}",
+            registered.body
+        );
+        assert_eq!(posted["case"]["esdh_number"], "ESDH-FIND-2");
+        let (_, list) = call(
+            db,
+            api(
+                "GET",
+                "/api/v1/cases?esdh_number=ESDH-FIND-2",
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(list["cases"][0]["reference"], portal_reference.as_str());
+    }
+);
+
+both_backends!(
+    a_withdrawal_by_letter_is_recorded_by_the_case_system,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let case = register(db, &token, "ESDH-WD-1").await;
+        let reference = case["reference"].as_str().unwrap();
+        let (answer, posted) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "withdrawn", "public_text": "Du trak ansøgningen tilbage i dit brev af 20. november."}),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        assert_eq!(posted["case"]["state"], "withdrawn");
+        assert_eq!(posted["case"]["must_act"], "nobody");
+        assert_eq!(posted["event"]["actor_kind"], "esdh");
+        // The company sees it in its folder, with the authority's words.
+        let company = login(db, "virksomhed-a").await;
+        let folder =
+            support::web::get_as(db, RunMode::Demo, &format!("/sager/{reference}"), &company).await;
+        assert_eq!(folder.status, StatusCode::OK);
+        assert!(folder.body.contains("i dit brev af 20. november"));
+
+        // A decided case cannot be withdrawn.
+        let decided = register(db, &token, "ESDH-WD-2").await;
+        let decided_reference = decided["reference"].as_str().unwrap();
+        let uploaded = send(
+            db,
+            RunMode::Demo,
+            upload(
+                &format!("/api/v1/cases/{decided_reference}/documents?filename=afgoerelse.pdf"),
+                &token,
+                TINY_PDF,
+            ),
+        )
+        .await;
+        let document: Value = serde_json::from_str(&uploaded.body).unwrap();
+        let (answer, _) = post_event(
+            db,
+            &token,
+            decided_reference,
+            json!({"kind": "decided", "outcome": "refused", "heading": "Afslag", "decision_document_id": document["document"]["id"]}),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        let (refused, problem) =
+            post_event(db, &token, decided_reference, json!({"kind": "withdrawn"})).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert_eq!(problem["current_state"], "decided");
+    }
+);
+
+both_backends!(kept_answers_are_forgotten_after_a_week, |db| async move {
+    let db = &db;
+    let token = token_for(db, 851).await;
+    let key = [("idempotency-key", "kept-1")];
+    let body = new_case("ESDH-KEPT-1");
+    let (first, _) = call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let other_key = [("idempotency-key", "kept-2")];
+    let (second, _) = call(
+        db,
+        api(
+            "POST",
+            "/api/v1/cases",
+            &token,
+            Some(&new_case("ESDH-KEPT-2")),
+            &other_key,
+        ),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+
+    // Six days on both are kept; eight days on both are gone.
+    let now = now_utc();
+    let kept = server::http::forget_old_idempotency_answers(db, now + chrono::TimeDelta::days(6))
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+    let (replayed, _) = call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
+    assert_eq!(replayed.headers["idempotency-replayed"], "true");
+    let forgotten =
+        server::http::forget_old_idempotency_answers(db, now + chrono::TimeDelta::days(8))
+            .await
+            .unwrap();
+    assert_eq!(forgotten, 2);
+    // The key now counts as new: the request is made again, and the ESDH number says no.
+    let (fresh, problem) = call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
+    assert_eq!(fresh.status, StatusCode::CONFLICT);
+    assert!(!fresh.headers.contains_key("idempotency-replayed"));
+    assert_eq!(problem["type"], "/api/v1/problems/duplicate-esdh-number");
 });
 
 /// The webhook receivers of this client, as the API lists them.
@@ -1171,11 +1463,23 @@ async fn the_openapi_document_is_served_and_matches_the_routes() {
         }
     }
     operations.sort();
+    // Client generators name their methods by operationId: each must be there, and unique.
+    let mut operation_ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    operation_ids.sort_unstable();
+    let count = operation_ids.len();
+    operation_ids.dedup();
+    assert_eq!(operation_ids.len(), count, "{operation_ids:?}");
     assert_eq!(
         operations,
         [
             "DELETE /api/v1/webhooks/{id}",
+            "GET /api/v1/cases",
             "GET /api/v1/cases/{reference}",
+            "GET /api/v1/cases/{reference}/documents/{id}",
             "GET /api/v1/changes",
             "GET /api/v1/webhooks",
             "POST /api/v1/cases",

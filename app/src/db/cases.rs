@@ -274,6 +274,21 @@ impl Case {
             .optional())
     }
 
+    /// The authority's case with this ESDH number (unique within an authority), if any.
+    pub async fn find_by_esdh_number(
+        conn: &mut Conn,
+        authority: i32,
+        esdh_number: &str,
+    ) -> QueryResult<Option<Case>> {
+        dispatch!(conn, |c| cases::table
+            .filter(cases::authority_code.eq(authority))
+            .filter(cases::esdh_number.eq(esdh_number))
+            .select(Case::as_select())
+            .first(c)
+            .await
+            .optional())
+    }
+
     /// The submitted case whose status-only tracking page has this secret token. A draft has a
     /// token from its creation but is nobody's to track until it is sent.
     pub async fn find_by_tracking_token(conn: &mut Conn, token: &str) -> QueryResult<Option<Case>> {

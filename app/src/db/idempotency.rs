@@ -4,9 +4,13 @@
 use crate::db::schema::idempotency_records;
 use crate::db::{Conn, QueryResult};
 use crate::dispatch;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+
+/// How long an answer is kept for a retry: long enough for a case system to retry through a
+/// weekend's outage; after that the same key counts as a new request.
+pub const KEPT_FOR: TimeDelta = TimeDelta::days(7);
 
 /// A stored answer.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -46,5 +50,18 @@ impl IdempotencyRecord {
             .execute(c)
             .await)?;
         Ok(())
+    }
+
+    /// Forgets the answers kept since before `cutoff`; a key older than that counts as new.
+    /// Returns how many were removed.
+    pub async fn delete_created_before(
+        conn: &mut Conn,
+        cutoff: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        dispatch!(conn, |c| diesel::delete(
+            idempotency_records::table.filter(idempotency_records::created_at.lt(cutoff))
+        )
+        .execute(c)
+        .await)
     }
 }

@@ -47,7 +47,7 @@ const MAX_ITEMS: usize = 20;
 /// A case as the authority's case system sees it: everything, including internal texts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseOutput {
-    /// The case's reference, unique across all authorities (e.g. `851-2026-00042`).
+    /// The case's reference, unique across all authorities (e.g. `101-2026-000123-8`).
     pub reference: String,
     /// The version; the ETag is this number in quotes.
     pub version: i64,
@@ -198,6 +198,22 @@ pub struct EventPosted {
     pub case: CaseOutput,
 }
 
+impl DocumentOutput {
+    fn of(document: &Document) -> DocumentOutput {
+        DocumentOutput {
+            id: document.id,
+            filename: document.filename.clone(),
+            content_type: document.content_type.clone(),
+            size_bytes: document.size_bytes,
+            kind: document.kind.clone(),
+            uploaded_by: document.uploaded_by_kind.clone(),
+            sha256: document.sha256.clone(),
+            visible_to_applicant: document.visible_to_applicant,
+            uploaded_at: utc(document.uploaded_at),
+        }
+    }
+}
+
 fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
@@ -322,21 +338,7 @@ fn case_output(folder: &CaseFolder, origin: &str) -> CaseOutput {
                     .collect(),
             })
             .collect(),
-        documents: folder
-            .documents
-            .iter()
-            .map(|d| DocumentOutput {
-                id: d.id,
-                filename: d.filename.clone(),
-                content_type: d.content_type.clone(),
-                size_bytes: d.size_bytes,
-                kind: d.kind.clone(),
-                uploaded_by: d.uploaded_by_kind.clone(),
-                sha256: d.sha256.clone(),
-                visible_to_applicant: d.visible_to_applicant,
-                uploaded_at: utc(d.uploaded_at),
-            })
-            .collect(),
+        documents: folder.documents.iter().map(DocumentOutput::of).collect(),
     }
 }
 
@@ -369,6 +371,22 @@ async fn own_case(conn: &mut Conn, caller: &ApiCaller, raw: &str) -> Result<Case
         .await?
         .filter(|case| may_client_act_on(caller.client.authority_code, case))
         .ok_or_else(|| Problem::case_not_found(raw))
+}
+
+/// Refuses an ESDH number that another case of the authority has, naming that case. (The
+/// database's unique index still decides a race between two writers.)
+async fn refuse_taken_esdh_number(
+    conn: &mut Conn,
+    authority: i32,
+    esdh_number: &str,
+    this_case: Option<i64>,
+) -> Result<(), Problem> {
+    match Case::find_by_esdh_number(conn, authority, esdh_number).await? {
+        Some(other) if Some(other.id) != this_case => {
+            Err(Problem::esdh_number_taken(other.reference))
+        }
+        _ => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,6 +525,7 @@ fn reported_time(
 #[utoipa::path(
     post,
     path = "/api/v1/cases",
+    operation_id = "register_case",
     tag = "cases",
     summary = "Register a case that arrived outside the portal",
     description = "Creates the case, submitted at `received_at` and registered now with its ESDH number, and answers with the case and its reference. Messages to the applicant's contact details and to the company's portal users follow as for any case.",
@@ -604,6 +623,7 @@ pub async fn register(
                     })?,
             ),
         };
+        refuse_taken_esdh_number(conn, authority, esdh_number, None).await?;
         let draft = Case::create(
             conn,
             &NewCase {
@@ -659,10 +679,11 @@ pub async fn register(
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{reference}",
+    operation_id = "read_case",
     tag = "cases",
     summary = "Read a case with its history and clock figures",
     params(
-        ("reference" = String, Path, description = "The case's reference, e.g. `851-2026-00042`"),
+        ("reference" = String, Path, description = "The case's reference, e.g. `101-2026-000123-8`"),
         ("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier read: 304 while the case is unchanged"),
     ),
     responses(
@@ -710,6 +731,171 @@ pub async fn read(
     Ok(response)
 }
 
+/// The query of a look-up by ESDH number.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FindQuery {
+    /// The case's number in the authority's ESDH.
+    pub esdh_number: String,
+}
+
+/// What a look-up found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundCases {
+    /// None or one: an ESDH number is unique within an authority.
+    pub cases: Vec<CaseSummary>,
+}
+
+/// A case in brief; its `url` has the rest.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub reference: String,
+    /// The version; the ETag is this number in quotes.
+    pub version: i64,
+    pub esdh_number: Option<String>,
+    pub case_type: String,
+    pub title: String,
+    pub state: String,
+    pub must_act: String,
+    pub received_at: Option<DateTime<Utc>>,
+    /// The case in this API.
+    pub url: String,
+}
+
+/// `GET /api/v1/cases?esdh_number=…`
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    operation_id = "find_cases",
+    tag = "cases",
+    summary = "Find the case that has an ESDH number",
+    description = "For a case system that has its own number and needs the reference, e.g. after losing the answer to a registration sent without an Idempotency-Key, or for a case the applicant sent through the portal and a caseworker registered there.",
+    params(FindQuery),
+    responses(
+        (status = 200, description = "The authority's case with this ESDH number, if there is one", body = FoundCases),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The query is missing or not acceptable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn find(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    query: Result<Query<FindQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|e| {
+        let detail = e.body_text();
+        let field = if detail.contains("unknown field") {
+            "query"
+        } else {
+            "esdh_number"
+        };
+        Problem::invalid(field, detail)
+    })?;
+    let number = required_text("esdh_number", &query.esdh_number, 100)?;
+    let authority = caller.client.authority_code;
+    let mut conn = state.app.db.conn().await?;
+    let cases = Case::find_by_esdh_number(&mut conn, authority, number)
+        .await?
+        .filter(|case| may_client_act_on(authority, case))
+        .into_iter()
+        .map(|case| {
+            let reference = case.reference.unwrap_or_default();
+            CaseSummary {
+                url: format!("/api/v1/cases/{reference}"),
+                reference,
+                version: case.version,
+                esdh_number: case.esdh_number,
+                case_type: case.case_type_code,
+                title: case.title,
+                state: case.state,
+                must_act: case.must_act,
+                received_at: case.submitted_at.map(utc),
+            }
+        })
+        .collect();
+    Ok(axum::Json(FoundCases { cases }).into_response())
+}
+
+/// `GET /api/v1/cases/{reference}/documents/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{reference}/documents/{id}",
+    operation_id = "download_document",
+    tag = "cases",
+    summary = "Download a document of a case",
+    description = "The file itself, for journalising it in the case system: the applicant's attachments and answers to requests for information as well as the authority's own documents. A stored document never changes, so its ETag is its SHA-256.",
+    params(
+        ("reference" = String, Path, description = "The case's reference"),
+        ("id" = i64, Path, description = "The document's id, as in the case's `documents`"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you have: 304 instead of the bytes"),
+    ),
+    responses(
+        (status = 200, description = "The file", content(("application/pdf"), ("image/png"), ("image/jpeg")), headers(("etag" = String, description = "The document's SHA-256 in quotes"), ("content-disposition" = String, description = "The file's name"))),
+        (status = 304, description = "The copy named in If-None-Match is this document"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this client's authority, or no such document in it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn download_document(
+    State(state): State<HttpState>,
+    caller: ApiCaller,
+    Path((reference, raw_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "document-not-found",
+            "No such document",
+            format!("the case {reference} has no document with the id {raw_id}"),
+        )
+    };
+    let document = {
+        let mut conn = state.app.db.conn().await?;
+        let case = own_case(&mut conn, &caller, &reference).await?;
+        let id = raw_id.parse::<i64>().map_err(|_| not_found())?;
+        Document::find_in_case(&mut conn, case.id, id)
+            .await?
+            .ok_or_else(not_found)?
+    };
+    let etag = format!("\"{}\"", document.sha256);
+    let etag_value =
+        HeaderValue::from_str(&etag).map_err(|e| Problem::internal("a document's ETag", &e))?;
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    let bytes = state
+        .app
+        .documents
+        .read(&document.sha256)
+        .await
+        .map_err(|e| Problem::internal("reading a stored document", &e))?;
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&document.content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            crate::documents::content_disposition("attachment", &document.filename),
+        ),
+        (header::ETAG, etag_value),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 
@@ -735,6 +921,9 @@ pub enum ApiEventKind {
     NoteAdded,
     /// Needs `reason`.
     GoalNotCovered,
+    /// The applicant withdrew the application by letter, e-mail or telephone to the authority
+    /// (in the portal the applicant withdraws it there). Not after a decision.
+    Withdrawn,
 }
 
 impl ApiEventKind {
@@ -751,6 +940,7 @@ impl ApiEventKind {
             ApiEventKind::Reopened => EventKind::Reopened,
             ApiEventKind::NoteAdded => EventKind::NoteAdded,
             ApiEventKind::GoalNotCovered => EventKind::GoalNotCovered,
+            ApiEventKind::Withdrawn => EventKind::Withdrawn,
         }
     }
 }
@@ -878,6 +1068,7 @@ impl EventInput {
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{reference}/events",
+    operation_id = "post_event",
     tag = "cases",
     summary = "Post an event: a transition, a request for information, a decision, a note",
     description = "The case's state machine decides whether the event is allowed now; a refusal answers 409 naming the current state and why. Send `If-Match` with the ETag you read to be told (412) when the case changed in between.",
@@ -1011,11 +1202,14 @@ pub async fn post_event(
                 request.public_text = public_text;
                 match input.kind {
                     ApiEventKind::Registered => {
-                        request.esdh_number = Some(required_text(
+                        let number = required_text(
                             "esdh_number",
                             input.esdh_number.as_deref().unwrap_or(""),
                             100,
-                        )?);
+                        )?;
+                        refuse_taken_esdh_number(conn, case.authority_code, number, Some(case.id))
+                            .await?;
+                        request.esdh_number = Some(number);
                     }
                     ApiEventKind::NoteAdded => {
                         request.internal_text =
@@ -1111,6 +1305,7 @@ pub struct DocumentPosted {
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{reference}/documents",
+    operation_id = "upload_document",
     tag = "cases",
     summary = "Upload a document (PDF, PNG or JPEG) to a case",
     description = "The body is the file itself. Its type is read from its content. A decision letter is uploaded here first and named by `decision_document_id` in the `decided` event.",
@@ -1219,17 +1414,7 @@ pub async fn upload_document(
                 (e, _) => Problem::from_record(e, &case.state),
             })?;
         let posted = DocumentPosted {
-            document: DocumentOutput {
-                id: document.id,
-                filename: document.filename.clone(),
-                content_type: document.content_type.clone(),
-                size_bytes: document.size_bytes,
-                kind: document.kind.clone(),
-                uploaded_by: document.uploaded_by_kind.clone(),
-                sha256: document.sha256.clone(),
-                visible_to_applicant: document.visible_to_applicant,
-                uploaded_at: utc(document.uploaded_at),
-            },
+            document: DocumentOutput::of(&document),
             version: recorded.case.version,
         };
         let mut answer = Answer::json(StatusCode::CREATED, &posted)?;

@@ -61,6 +61,7 @@ pub struct Change {
 #[utoipa::path(
     get,
     path = "/api/v1/changes",
+    operation_id = "read_changes",
     tag = "changes",
     summary = "Changes to this authority's cases since a cursor",
     description = "Pull the feed by asking with the `next_cursor` of the previous page until `has_more` is false, then poll. Every change comes exactly once, in a stable order. On PostgreSQL a change appears once every transaction that was running when it was written has finished, so a slower writer can never be skipped.",

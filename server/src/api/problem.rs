@@ -40,6 +40,9 @@ pub struct ProblemDetails {
     /// The case's current ETag when the request was made against an older version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_etag: Option<String>,
+    /// The reference of the case that already has the ESDH number the request gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_reference: Option<String>,
 }
 
 impl Problem {
@@ -53,6 +56,7 @@ impl Problem {
             field: None,
             current_state: None,
             current_etag: None,
+            existing_reference: None,
         }))
     }
 
@@ -132,6 +136,26 @@ impl Problem {
         problem
     }
 
+    /// 409: another case of the authority has this ESDH number (named when it is known, so the
+    /// case system can link its case to it instead of registering it twice).
+    pub fn esdh_number_taken(existing_reference: Option<String>) -> Problem {
+        let detail = match &existing_reference {
+            Some(reference) => {
+                format!("the authority's case {reference} already has this ESDH number")
+            }
+            None => "another case of this authority already has this ESDH number".to_string(),
+        };
+        let mut problem = Problem::new(
+            StatusCode::CONFLICT,
+            "duplicate-esdh-number",
+            "The ESDH number is taken",
+            detail,
+        )
+        .at("esdh_number");
+        problem.existing_reference = existing_reference;
+        problem
+    }
+
     /// 500 with an id that finds the log line.
     pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Problem {
         let id = match AppError::internal(context, error) {
@@ -174,13 +198,7 @@ impl Problem {
             RecordError::Conflict { current_version } => {
                 Problem::concurrent_change(current_version, state)
             }
-            RecordError::DuplicateEsdhNumber => Problem::new(
-                StatusCode::CONFLICT,
-                "duplicate-esdh-number",
-                "The ESDH number is taken",
-                "another case of this authority already has this ESDH number",
-            )
-            .at("esdh_number"),
+            RecordError::DuplicateEsdhNumber => Problem::esdh_number_taken(None),
             RecordError::MissingEsdhNumber => {
                 Problem::invalid("esdh_number", "an ESDH number is required to register")
             }

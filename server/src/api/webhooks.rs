@@ -103,6 +103,7 @@ fn not_found(id: i64) -> Problem {
 #[utoipa::path(
     post,
     path = "/api/v1/webhooks",
+    operation_id = "register_webhook",
     tag = "webhooks",
     summary = "Register a webhook receiver for this authority's cases",
     description = "Every event on a case of the client's authority is then POSTed to the address, signed after Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the secret in the answer, and retried with backoff on 408, 429, 5xx and no answer. The secret is shown only in this answer. At most 10 receivers per client.",
@@ -185,6 +186,7 @@ pub async fn register(
 #[utoipa::path(
     get,
     path = "/api/v1/webhooks",
+    operation_id = "list_webhooks",
     tag = "webhooks",
     summary = "This client's webhook receivers and their latest deliveries",
     responses(
@@ -228,6 +230,7 @@ pub async fn list(State(state): State<HttpState>, caller: ApiCaller) -> Result<R
 #[utoipa::path(
     delete,
     path = "/api/v1/webhooks/{id}",
+    operation_id = "remove_webhook",
     tag = "webhooks",
     summary = "Remove a webhook receiver",
     description = "Nothing more is sent to it; deliveries still waiting are marked failed. Another client's receiver answers 404, like one that does not exist.",
