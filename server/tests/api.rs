@@ -776,6 +776,81 @@ both_backends!(
 );
 
 both_backends!(
+    a_citizen_without_a_login_is_sent_the_tracking_link,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        // A citizen who applied on paper: no CVR number, so no portal login can open the case.
+        let mut letter = new_case("ESDH-PAPER-1");
+        letter["applicant"] = json!({"name": "Mette Jensen", "email": "mette@example.dk"});
+        letter["channel"] = json!("post");
+        let (answer, case) =
+            call(db, api("POST", "/api/v1/cases", &token, Some(&letter), &[])).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        let reference = case["reference"].as_str().unwrap();
+        let tracking_path = case["tracking_url"]
+            .as_str()
+            .unwrap()
+            .split_once("/spor/")
+            .map(|(_, token)| format!("/spor/{token}"))
+            .unwrap();
+        let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(14)).to_string();
+        let (answer, _) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "information_requested", "message": "Vi mangler en tegning.",
+                   "items": [{"description": "Facadetegning", "deadline": deadline}]}),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+
+        let mut conn = db.conn().await.unwrap();
+        let row = Case::find_by_reference(&mut conn, &reference.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let messages = app::db::outbox::OutboxMessage::for_case(&mut conn, row.id)
+            .await
+            .unwrap();
+        let to_mette: Vec<_> = messages
+            .iter()
+            .filter(|m| m.recipient == "mette@example.dk")
+            .collect();
+        assert!(
+            to_mette.iter().any(|m| m.topic == "information_requested"),
+            "{:?}",
+            to_mette.iter().map(|m| &m.topic).collect::<Vec<_>>()
+        );
+        for message in to_mette {
+            let topic = app::services::notifications::Topic::parse(&message.topic).unwrap();
+            let payload = serde_json::from_str(&message.payload).unwrap();
+            let rendered = app::services::notifications::render(
+                topic,
+                app::i18n::Locale::Da,
+                &payload,
+                "https://sagsspor.example.dk",
+            );
+            assert!(
+                rendered.text.contains(&tracking_path),
+                "{}: {}",
+                message.topic,
+                rendered.text
+            );
+            assert!(!rendered.text.contains("/sager/"), "{}", rendered.text);
+        }
+        // The link opens the status page without a login.
+        let page = support::web::get(db, RunMode::Serve, &tracking_path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(reference));
+        assert!(
+            !page.body.contains("Mette"),
+            "no names on the tracking page"
+        );
+    }
+);
+
+both_backends!(
     a_withdrawal_by_letter_is_recorded_by_the_case_system,
     |db| async move {
         let db = &db;

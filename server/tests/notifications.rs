@@ -485,6 +485,7 @@ async fn fill_outbox(conn: &mut Conn, count: usize, at: NaiveDateTime) {
         expected_decision_on: None,
         public_text: None,
         items: Vec::new(),
+        reader: notifications::Reader::PortalUser,
     })
     .unwrap();
     for n in 0..count {

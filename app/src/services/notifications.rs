@@ -183,6 +183,46 @@ pub struct Payload {
     /// The items asked for (information requested) or due soon (reminder).
     #[serde(default)]
     pub items: Vec<PayloadItem>,
+    /// Who reads it (messages written before this field was added were all for portal users).
+    #[serde(default)]
+    pub reader: Reader,
+}
+
+/// Who a message is for, as far as its links go.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reader {
+    /// A portal user: links to the case folder and to their message settings.
+    #[default]
+    PortalUser,
+    /// The contact details a case system gave with a case it registered: maybe nobody with a
+    /// portal login. They get the status-only tracking link, which opens without one, and the
+    /// case folder only when a login can open it (a company's case, through its CVR number).
+    CaseContact {
+        tracking_token: Option<String>,
+        folder_opens_with_login: bool,
+    },
+}
+
+impl Reader {
+    /// The reader for the contact details of this case.
+    fn case_contact(case: &Case) -> Reader {
+        Reader::CaseContact {
+            tracking_token: case.tracking_token.clone(),
+            folder_opens_with_login: case.applicant_cvr.is_some()
+                || case.applicant_subject.is_some(),
+        }
+    }
+
+    fn folder_opens(&self) -> bool {
+        match self {
+            Reader::PortalUser => true,
+            Reader::CaseContact {
+                folder_opens_with_login,
+                ..
+            } => *folder_opens_with_login,
+        }
+    }
 }
 
 impl Payload {
@@ -206,6 +246,7 @@ impl Payload {
             expected_decision_on: case.expected_decision_on,
             public_text: public_text.map(str::to_string),
             items,
+            reader: Reader::PortalUser,
         })
     }
 }
@@ -317,9 +358,20 @@ async fn enqueue_to(
     payload: &Payload,
     at: NaiveDateTime,
 ) -> Result<usize, DbError> {
-    let payload_json = serde_json::to_string(payload).unwrap_or_else(|_| "{}".to_string());
+    let to_json =
+        |payload: &Payload| serde_json::to_string(payload).unwrap_or_else(|_| "{}".to_string());
+    let user_json = to_json(payload);
+    let contact_json = to_json(&Payload {
+        reader: Reader::case_contact(case),
+        ..payload.clone()
+    });
     let mut written = 0;
     for recipient in recipients {
+        let payload_json = if recipient.user_id.is_some() {
+            &user_json
+        } else {
+            &contact_json
+        };
         for channel in Channel::ALL {
             let Some(address) = recipient.address(topic, channel) else {
                 continue;
@@ -334,7 +386,7 @@ async fn enqueue_to(
                 channel: channel.as_str(),
                 recipient: address,
                 language: recipient.locale().code(),
-                payload: &payload_json,
+                payload: payload_json,
                 status: "pending",
                 next_attempt_at: at,
                 created_at: at,
@@ -683,6 +735,19 @@ pub fn render(topic: Topic, locale: Locale, payload: &Payload, base_url: &str) -
     let reference = payload.reference.as_str();
     let folder = folder_url(base_url, reference);
     let pdf = format!("{folder}/afgoerelse.pdf");
+    let tracking = match &payload.reader {
+        Reader::CaseContact {
+            tracking_token: Some(token),
+            ..
+        } => Some(format!("{}/spor/{token}", base_url.trim_end_matches('/'))),
+        _ => None,
+    };
+    let folder_opens = payload.reader.folder_opens();
+    // An SMS has room for one address: the one this reader can open.
+    let sms_url = match &tracking {
+        Some(tracking) if !folder_opens => tracking.clone(),
+        _ => folder.clone(),
+    };
     let first_deadline = payload.items.iter().map(|i| i.deadline).min();
     let deadline_text = first_deadline
         .map(|d| locale.date_long(d))
@@ -742,20 +807,40 @@ pub fn render(topic: Topic, locale: Locale, payload: &Payload, base_url: &str) -
             ));
         }
     }
-    if topic == Topic::Decided {
+    let asks_the_applicant = matches!(topic, Topic::InformationRequested | Topic::DeadlineReminder);
+    if asks_the_applicant && !folder_opens {
+        // Nobody can answer in the portal without a login tied to the case.
+        blocks.push(Block::Paragraph(
+            locale.tf("notify.answer_to_authority", &args),
+        ));
+    }
+    if topic == Topic::Decided && folder_opens {
         blocks.push(Block::Link {
             before: locale.t("notify.decision_link").to_string(),
             url: pdf,
         });
     }
-    blocks.push(Block::Link {
-        before: locale.t("notify.folder_link").to_string(),
-        url: folder.clone(),
-    });
-    blocks.push(Block::Link {
-        before: locale.t("notify.footer").to_string(),
-        url: settings_url(base_url),
-    });
+    if let Some(url) = tracking {
+        blocks.push(Block::Link {
+            before: locale.t("notify.tracking_link").to_string(),
+            url,
+        });
+    }
+    if folder_opens {
+        blocks.push(Block::Link {
+            before: locale.t("notify.folder_link").to_string(),
+            url: folder.clone(),
+        });
+    }
+    match payload.reader {
+        Reader::PortalUser => blocks.push(Block::Link {
+            before: locale.t("notify.footer").to_string(),
+            url: settings_url(base_url),
+        }),
+        Reader::CaseContact { .. } => {
+            blocks.push(Block::Paragraph(locale.tf("notify.contact_footer", &args)))
+        }
+    }
 
     let sms = locale.tf(
         sms_key(topic),
@@ -763,7 +848,7 @@ pub fn render(topic: Topic, locale: Locale, payload: &Payload, base_url: &str) -
             ("reference", &reference),
             ("deadline", &deadline_short),
             ("state", &state),
-            ("url", &folder),
+            ("url", &sms_url),
         ],
     );
     Rendered {
@@ -895,6 +980,18 @@ mod tests {
                     deadline: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap_or_default(),
                 },
             ],
+            reader: Reader::PortalUser,
+        }
+    }
+
+    /// The same message for the contact details a case system gave.
+    fn for_contact(folder_opens_with_login: bool) -> Payload {
+        Payload {
+            reader: Reader::CaseContact {
+                tracking_token: Some("0123456789abcdef0123456789abcdef".to_string()),
+                folder_opens_with_login,
+            },
+            ..payload()
         }
     }
 
@@ -948,6 +1045,58 @@ mod tests {
             .contains("https://sagsspor.kommune.dk/sager/851-2026-000123-5/afgoerelse.pdf"));
         let complete = render(Topic::DeclaredComplete, Locale::Da, &payload(), BASE);
         assert!(complete.text.contains("20. januar 2027"));
+    }
+
+    #[test]
+    fn a_case_contact_without_a_login_gets_the_tracking_link_instead_of_the_folder() {
+        let tracking = "https://sagsspor.kommune.dk/spor/0123456789abcdef0123456789abcdef";
+        for locale in Locale::ALL {
+            for topic in Topic::CHOOSABLE.into_iter().chain([Topic::StatusOnDemand]) {
+                let r = render(topic, locale, &for_contact(false), BASE);
+                for (part, text) in [("text", &r.text), ("html", &r.html), ("sms", &r.sms)] {
+                    assert!(
+                        text.contains(tracking),
+                        "{topic:?} {locale:?} {part}: {text}"
+                    );
+                    assert!(
+                        !text.contains("/sager/"),
+                        "{topic:?} {locale:?} {part}: {text}"
+                    );
+                    assert!(
+                        !text.contains("/indstillinger"),
+                        "{topic:?} {locale:?} {part}: no settings without a login"
+                    );
+                    assert!(!text.contains("notify.") && !text.contains('{'), "{text}");
+                }
+                assert!(
+                    r.sms.chars().count() <= 160,
+                    "{topic:?} {locale:?} SMS is {} characters: {}",
+                    r.sms.chars().count(),
+                    r.sms
+                );
+            }
+        }
+        let requested = render(
+            Topic::InformationRequested,
+            Locale::Da,
+            &for_contact(false),
+            BASE,
+        );
+        assert!(requested.text.contains("direkte til Aalborg Kommune"));
+
+        // A company's contact can also log in: both links, and the decision letter.
+        let decided = render(Topic::Decided, Locale::Da, &for_contact(true), BASE);
+        assert!(decided.text.contains(tracking));
+        assert!(decided
+            .text
+            .contains("https://sagsspor.kommune.dk/sager/851-2026-000123-5/afgoerelse.pdf"));
+        assert!(decided.sms.contains("/sager/851-2026-000123-5"));
+        assert!(!decided.text.contains("direkte til"));
+
+        // A portal user's messages have no tracking link (it is theirs to hand on, not to mail).
+        let user = render(Topic::Decided, Locale::Da, &payload(), BASE);
+        assert!(!user.text.contains("/spor/"));
+        assert!(user.text.contains("/indstillinger"));
     }
 
     #[test]
