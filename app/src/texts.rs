@@ -57,6 +57,7 @@ pub fn event_label(locale: Locale, kind: EventKind) -> &'static str {
         EventKind::DeclaredComplete => "event.declared_complete",
         EventKind::InformationRequested => "event.information_requested",
         EventKind::InformationReceived => "event.information_received",
+        EventKind::ItemAnswered => "event.item_answered",
         EventKind::HearingStarted => "event.hearing_started",
         EventKind::HearingEnded => "event.hearing_ended",
         EventKind::Decided => "event.decided",

@@ -851,6 +851,121 @@ both_backends!(
 );
 
 both_backends!(
+    each_answered_item_is_a_change_the_case_system_sees,
+    |db| async move {
+        let db = &db;
+        let token = token_for(db, 851).await;
+        let case = register(db, &token, "ESDH-ITEMS-1").await;
+        let reference = case["reference"].as_str().unwrap();
+        let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(14)).to_string();
+        let (answer, posted) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "information_requested", "message": "Vi mangler to ting.",
+                   "items": [{"description": "Situationsplan", "deadline": deadline},
+                             {"description": "Facadetegning", "deadline": deadline}]}),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        let items: Vec<i64> = posted["case"]["information_requests"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        let case_uri = format!("/api/v1/cases/{reference}");
+        let (read, _) = call(db, api("GET", &case_uri, &token, None, &[])).await;
+        let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+        // submitted, registered, information_requested
+        let (_, cursor) = drain_at_least(db, &token, "0", 100, 3).await;
+
+        // The company answers the first item in the portal, with a file.
+        let company = login(db, "virksomhed-a").await;
+        let answered = send(
+            db,
+            RunMode::Demo,
+            multipart_request(
+                &format!("/handlinger/anmodning/{}/svar", items[0]),
+                &company,
+                &[("reference", reference)],
+                Some(UploadFile {
+                    name: "situationsplan.pdf",
+                    content_type: "application/pdf",
+                    bytes: TINY_PDF,
+                }),
+            ),
+        )
+        .await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        // A cached copy is out of date, and the feed says why.
+        let (fresh, case) = call(
+            db,
+            api("GET", &case_uri, &token, None, &[("if-none-match", &etag)]),
+        )
+        .await;
+        assert_eq!(fresh.status, StatusCode::OK, "the case changed: no 304");
+        assert_eq!(case["state"], "awaiting_applicant");
+        assert_eq!(
+            case["information_requests"][0]["items"][0]["status"],
+            "answered"
+        );
+        let (changes, _) = drain_at_least(db, &token, &cursor, 100, 1).await;
+        let kinds: Vec<&str> = changes
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["item_answered"]);
+        assert_eq!(changes[0]["public_text"], "Situationsplan");
+
+        // The second item arrives by post; the case system says so, and the case is back.
+        let (unknown, problem) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "item_received", "item_id": 999_999}),
+        )
+        .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "item_id");
+        let (answer, posted) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "item_received", "item_id": items[1], "comment": "Modtaget med posten"}),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        assert_eq!(posted["event"]["kind"], "information_received");
+        assert_eq!(posted["case"]["state"], "registered");
+        assert_eq!(posted["case"]["must_act"], "authority");
+        assert_eq!(
+            posted["case"]["information_requests"][0]["items"][1]["answer_comment"],
+            "Modtaget med posten"
+        );
+        let (again, problem) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "item_received", "item_id": items[1]}),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert_eq!(problem["type"], "/api/v1/problems/item-not-open");
+        // item_id belongs to item_received only.
+        let (misplaced, problem) = post_event(
+            db,
+            &token,
+            reference,
+            json!({"kind": "declared_complete", "item_id": items[0]}),
+        )
+        .await;
+        assert_eq!(misplaced.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "item_id");
+    }
+);
+
+both_backends!(
     a_withdrawal_by_letter_is_recorded_by_the_case_system,
     |db| async move {
         let db = &db;

@@ -413,6 +413,19 @@ async fn answering_every_item_returns_the_case_to_the_authority() {
         (case.state.as_str(), case.must_act.as_str()),
         ("awaiting_applicant", "applicant")
     );
+    // The answer is an event of its own, so the case's version, feed and webhooks show it.
+    assert_eq!(case.version, waiting.version + 1);
+    let latest = app::db::events::CaseEvent::for_case(&mut conn, waiting.id)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(latest.kind, "item_answered");
+    assert_eq!(
+        latest.public_text.as_deref(),
+        Some(open[0].description.as_str())
+    );
+    assert!(latest.visible_to_applicant);
     let page = get_as(db, RunMode::Demo, &location(&first), &owner).await;
     assert!(
         page.body.contains("situationsplan.pdf")
@@ -434,8 +447,8 @@ async fn answering_every_item_returns_the_case_to_the_authority() {
     assert_eq!(case.state, "in_progress");
     assert_eq!(
         case.version,
-        waiting.version + 1,
-        "one event: the information was received"
+        waiting.version + i64::try_from(open.len()).unwrap(),
+        "one event per item: item_answered for each but the last, then information_received"
     );
     let page = get_as(db, RunMode::Demo, &folder_path, &owner).await;
     assert!(

@@ -200,6 +200,10 @@ pub enum EventKind {
     InformationRequested,
     /// The applicant answered the request for information.
     InformationReceived,
+    /// One item of a request for information was answered (or marked received by the
+    /// authority) while others are still open. Does not change the state: the applicant still
+    /// holds the case until the last item is answered, which is [`EventKind::InformationReceived`].
+    ItemAnswered,
     /// A hearing (*partshøring*, *naboorientering*) started.
     HearingStarted,
     /// The hearing ended.
@@ -224,12 +228,13 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every event kind, for exhaustive tests.
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::Submitted,
         EventKind::Registered,
         EventKind::DeclaredComplete,
         EventKind::InformationRequested,
         EventKind::InformationReceived,
+        EventKind::ItemAnswered,
         EventKind::HearingStarted,
         EventKind::HearingEnded,
         EventKind::Decided,
@@ -250,6 +255,7 @@ impl EventKind {
             EventKind::DeclaredComplete => "declared_complete",
             EventKind::InformationRequested => "information_requested",
             EventKind::InformationReceived => "information_received",
+            EventKind::ItemAnswered => "item_answered",
             EventKind::HearingStarted => "hearing_started",
             EventKind::HearingEnded => "hearing_ended",
             EventKind::Decided => "decided",
@@ -277,6 +283,7 @@ impl EventKind {
                 | EventKind::NoteAdded
                 | EventKind::GoalNotCovered
                 | EventKind::DocumentAdded
+                | EventKind::ItemAnswered
         )
     }
 }
@@ -407,6 +414,8 @@ pub fn apply(current: Lifecycle, event: EventKind) -> Result<Lifecycle, Transiti
 
         (E::InformationReceived, S::AwaitingApplicant) => to(back_to_work),
         (E::InformationReceived, _) => refuse("the case is not waiting for the applicant"),
+        (E::ItemAnswered, S::AwaitingApplicant) => to(state),
+        (E::ItemAnswered, _) => refuse("the case is not waiting for the applicant"),
 
         (E::HearingStarted, S::InProgress) => to(S::Hearing),
         (E::HearingStarted, S::Submitted | S::Registered) => {
@@ -533,6 +542,7 @@ mod tests {
             EventKind::Assigned | EventKind::NoteAdded | EventKind::GoalNotCovered => {
                 visible.contains(&state)
             }
+            EventKind::ItemAnswered => state == AwaitingApplicant,
             _ => false,
         }
     }
@@ -581,9 +591,9 @@ mod tests {
                 }
             }
         }
-        // 18 state-changing rows + 7 visible states × 4 quiet events + a document on a draft,
-        // for each value of the complete flag.
-        assert_eq!(allowed, 2 * (18 + 7 * 4 + 1));
+        // 18 state-changing rows + 7 visible states × 4 quiet events + a document on a draft
+        // + one item answered while waiting, for each value of the complete flag.
+        assert_eq!(allowed, 2 * (18 + 7 * 4 + 1 + 1));
     }
 
     #[test]

@@ -341,15 +341,28 @@ pub async fn information_received(
 /// What answering one item did.
 #[derive(Debug, Clone)]
 pub enum ItemAnswered {
-    /// Other items are still open; the applicant still holds the case.
-    SomeStillOpen { open: i64 },
+    /// Other items are still open; the applicant still holds the case. The answer is an
+    /// `item_answered` event, so the case's version, its feed and its webhooks show it.
+    SomeStillOpen { open: i64, recorded: Box<Recorded> },
     /// That was the last open item: the case went back to the authority.
     AllAnswered(Box<Recorded>),
 }
 
+impl ItemAnswered {
+    /// The event the answer recorded.
+    pub fn into_recorded(self) -> Recorded {
+        match self {
+            ItemAnswered::SomeStillOpen { recorded, .. } | ItemAnswered::AllAnswered(recorded) => {
+                *recorded
+            }
+        }
+    }
+}
+
 /// One item of a request was answered (by the applicant's upload and comment, or marked received
-/// by the authority). When no open item remains the information counts as received: the event is
-/// recorded and the case returns to the authority — all in the caller's transaction.
+/// by the authority). While other items are open that is an `item_answered` event naming the
+/// item; when no open item remains the information counts as received: that event is recorded and
+/// the case returns to the authority — all in the caller's transaction.
 pub async fn answer_request_item(
     conn: &mut Conn,
     case_id: i64,
@@ -366,7 +379,14 @@ pub async fn answer_request_item(
     }
     let open = RequestItem::open_count(conn, case_id).await?;
     if open > 0 {
-        return Ok(ItemAnswered::SomeStillOpen { open });
+        let mut request = EventRequest::new(EventKind::ItemAnswered, actor, at);
+        request.public_text = Some(&item.description);
+        request.data = serde_json::json!({ "item_id": item.id, "request_id": item.request_id });
+        let recorded = record(conn, case_id, None, &request).await?;
+        return Ok(ItemAnswered::SomeStillOpen {
+            open,
+            recorded: Box::new(recorded),
+        });
     }
     let recorded = information_received(conn, case_id, None, actor, comment, at).await?;
     Ok(ItemAnswered::AllAnswered(Box::new(recorded)))

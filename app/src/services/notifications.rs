@@ -97,7 +97,9 @@ impl Topic {
             | EventKind::Assigned
             | EventKind::NoteAdded
             | EventKind::GoalNotCovered
-            | EventKind::DocumentAdded => return None,
+            | EventKind::DocumentAdded
+            // The applicant hears when the information is complete, not of each item.
+            | EventKind::ItemAnswered => return None,
         })
     }
 

@@ -20,7 +20,8 @@ use app::domain::lifecycle::EventKind;
 use app::domain::local_time::copenhagen_date;
 use app::domain::reference::CaseReference;
 use app::services::case_events::{
-    information_received, record, request_information, Actor, ActorKind, EventRequest,
+    answer_request_item, information_received, record, request_information, Actor, ActorKind,
+    EventRequest,
 };
 use app::services::case_view::CaseFolder;
 use app::services::decisions::Outcome;
@@ -910,6 +911,10 @@ pub enum ApiEventKind {
     InformationRequested,
     /// Every open item counts as answered; optional `comment`.
     InformationReceived,
+    /// One item of a request arrived (e.g. by post); needs `item_id`, optional `comment`. While
+    /// other items are open the event is `item_answered`; the last one makes it
+    /// `information_received` and the case returns to the authority.
+    ItemReceived,
     HearingStarted,
     HearingEnded,
     /// Needs `outcome`, `heading` and `decision_document_id` (a PDF uploaded to the case).
@@ -933,6 +938,7 @@ impl ApiEventKind {
             ApiEventKind::DeclaredComplete => EventKind::DeclaredComplete,
             ApiEventKind::InformationRequested => EventKind::InformationRequested,
             ApiEventKind::InformationReceived => EventKind::InformationReceived,
+            ApiEventKind::ItemReceived => EventKind::ItemAnswered,
             ApiEventKind::HearingStarted => EventKind::HearingStarted,
             ApiEventKind::HearingEnded => EventKind::HearingEnded,
             ApiEventKind::Decided => EventKind::Decided,
@@ -1003,9 +1009,12 @@ pub struct EventInput {
     #[serde(default)]
     #[schema(min_items = 1, max_items = 20)]
     pub items: Option<Vec<ItemInput>>,
-    /// `information_received` only.
+    /// `information_received` and `item_received` only.
     #[serde(default)]
     pub comment: Option<String>,
+    /// `item_received` only: the item's id, as in the case's `information_requests`.
+    #[serde(default)]
+    pub item_id: Option<i64>,
     /// `decided` only.
     #[serde(default)]
     pub outcome: Option<ApiOutcome>,
@@ -1025,7 +1034,7 @@ impl EventInput {
     /// Refuses a field given with a kind it does not belong to.
     fn check_fields(&self) -> Result<(), Problem> {
         use ApiEventKind as K;
-        let given: [(&str, bool, &[K]); 9] = [
+        let given: [(&str, bool, &[K]); 10] = [
             (
                 "internal_text",
                 self.internal_text.is_some(),
@@ -1038,7 +1047,12 @@ impl EventInput {
                 &[K::InformationRequested],
             ),
             ("items", self.items.is_some(), &[K::InformationRequested]),
-            ("comment", self.comment.is_some(), &[K::InformationReceived]),
+            (
+                "comment",
+                self.comment.is_some(),
+                &[K::InformationReceived, K::ItemReceived],
+            ),
+            ("item_id", self.item_id.is_some(), &[K::ItemReceived]),
             ("outcome", self.outcome.is_some(), &[K::Decided]),
             ("heading", self.heading.is_some(), &[K::Decided]),
             (
@@ -1190,6 +1204,22 @@ pub async fn post_event(
                 request_information(conn, case.id, expected_version, actor, message, &items, at)
                     .await
                     .map_err(refused)?
+            }
+            ApiEventKind::ItemReceived => {
+                let Some(item_id) = input.item_id else {
+                    return Err(Problem::invalid("item_id", "name the item that arrived"));
+                };
+                let comment = optional_text("comment", input.comment.as_deref(), 5000)?;
+                answer_request_item(conn, case.id, item_id, actor, comment.or(public_text), at)
+                    .await
+                    .map_err(|e| match e {
+                        app::services::case_events::RecordError::NotFound => Problem::invalid(
+                            "item_id",
+                            "no item of the case's requests for information has this id",
+                        ),
+                        other => refused(other),
+                    })?
+                    .into_recorded()
             }
             ApiEventKind::InformationReceived => {
                 let comment = optional_text("comment", input.comment.as_deref(), 5000)?;
