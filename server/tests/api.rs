@@ -112,6 +112,27 @@ fn upload(uri: &str, token: &str, bytes: &[u8]) -> Request<Body> {
         .unwrap()
 }
 
+/// The applicant answers one item of a request in the portal, with `situationsplan.pdf` (a tiny
+/// PDF) and the comment.
+async fn answer_in_portal(db: &Database, session: &str, item: i64, reference: &str, comment: &str) {
+    let answered = send(
+        db,
+        RunMode::Demo,
+        multipart_request(
+            &format!("/handlinger/anmodning/{item}/svar"),
+            session,
+            &[("reference", reference), ("kommentar", comment)],
+            Some(UploadFile {
+                name: "situationsplan.pdf",
+                content_type: "application/pdf",
+                bytes: TINY_PDF,
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+}
+
 fn kinds(case: &Value) -> Vec<String> {
     case["history"]
         .as_array()
@@ -165,25 +186,7 @@ both_backends!(an_esdh_flow_through_the_api_alone, |db| async move {
 
     // The company answers in the portal: the case is theirs by CVR though nobody of theirs sent it.
     let company = login(db, "virksomhed-a").await;
-    let answered = send(
-        db,
-        RunMode::Demo,
-        multipart_request(
-            &format!("/handlinger/anmodning/{item}/svar"),
-            &company,
-            &[
-                ("reference", reference.as_str()),
-                ("kommentar", "Her er planen."),
-            ],
-            Some(UploadFile {
-                name: "situationsplan.pdf",
-                content_type: "application/pdf",
-                bytes: TINY_PDF,
-            }),
-        ),
-    )
-    .await;
-    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    answer_in_portal(db, &company, item, &reference, "Her er planen.").await;
 
     let (answer, case) = call(
         db,
@@ -882,22 +885,7 @@ both_backends!(
 
         // The company answers the first item in the portal, with a file.
         let company = login(db, "virksomhed-a").await;
-        let answered = send(
-            db,
-            RunMode::Demo,
-            multipart_request(
-                &format!("/handlinger/anmodning/{}/svar", items[0]),
-                &company,
-                &[("reference", reference)],
-                Some(UploadFile {
-                    name: "situationsplan.pdf",
-                    content_type: "application/pdf",
-                    bytes: TINY_PDF,
-                }),
-            ),
-        )
-        .await;
-        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        answer_in_portal(db, &company, items[0], reference, "").await;
         // A cached copy is out of date, and the feed says why.
         let (fresh, case) = call(
             db,
