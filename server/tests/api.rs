@@ -710,6 +710,30 @@ both_backends!(
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problem["field"], "esdh_number");
 
+        // A case registered in the ESDH before it is reported here keeps its registration time.
+        let mut earlier = new_case("ESDH-FIND-3");
+        earlier["registered_at"] = json!("2026-11-03T10:00:00+01:00");
+        let (answer, registered) = call(
+            db,
+            api("POST", "/api/v1/cases", &token, Some(&earlier), &[]),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        assert_eq!(registered["history"][1]["kind"], "registered");
+        assert_eq!(
+            registered["history"][1]["occurred_at"],
+            "2026-11-03T09:00:00Z"
+        );
+        let mut backwards = new_case("ESDH-FIND-4");
+        backwards["registered_at"] = json!("2026-11-01T10:00:00+01:00");
+        let (answer, problem) = call(
+            db,
+            api("POST", "/api/v1/cases", &token, Some(&backwards), &[]),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "registered_at");
+
         // Registering the same number again (a lost answer, retried without a key) names the
         // case that has it, and makes no second case.
         let (again, problem) = call(
@@ -728,7 +752,7 @@ both_backends!(
         assert_eq!(problem["field"], "esdh_number");
         assert_eq!(problem["existing_reference"], reference);
         let mut conn = db.conn().await.unwrap();
-        assert_eq!(Case::count(&mut conn).await.unwrap(), 1);
+        assert_eq!(Case::count(&mut conn).await.unwrap(), 2);
 
         // A case sent through the portal, registered by the case system with a taken number.
         let portal = support::events::sent_case(

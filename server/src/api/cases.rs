@@ -416,6 +416,10 @@ pub struct NewCaseInput {
     /// When the authority received the application (RFC 3339); not in the future. The clock
     /// counts from here.
     pub received_at: DateTime<FixedOffset>,
+    /// When the case system registered it (*journaliseret*, RFC 3339); default now. Not before
+    /// `received_at` and not in the future.
+    #[serde(default)]
+    pub registered_at: Option<DateTime<FixedOffset>>,
     /// How it arrived.
     pub channel: IntakeChannel,
     /// The service-goal category, when the type has more than one (default: the type's first).
@@ -529,7 +533,7 @@ fn reported_time(
     operation_id = "register_case",
     tag = "cases",
     summary = "Register a case that arrived outside the portal",
-    description = "Creates the case, submitted at `received_at` and registered now with its ESDH number, and answers with the case and its reference. Messages to the applicant's contact details and to the company's portal users follow as for any case.",
+    description = "Creates the case, submitted at `received_at` and registered with its ESDH number at `registered_at` (default now), and answers with the case and its reference. Messages to the applicant's contact details and to the company's portal users follow as for any case.",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key with the same request gets the first answer and changes nothing.")),
     request_body(content = NewCaseInput, content_type = "application/json"),
     responses(
@@ -554,6 +558,19 @@ pub async fn register(
     let input: NewCaseInput = parse_json(&headers, &body)?;
     let now = now_utc();
     let received_at = reported_time("received_at", input.received_at, now)?;
+    let registered_at = match input.registered_at {
+        None => now.max(received_at),
+        Some(at) => {
+            let at = reported_time("registered_at", at, now)?;
+            if at < received_at {
+                return Err(Problem::invalid(
+                    "registered_at",
+                    "must not be before received_at",
+                ));
+            }
+            at
+        }
+    };
     let title = required_text("title", &input.title, 200)?;
     let description = optional_text("description", input.description.as_deref(), 5000)?;
     let name = required_text("applicant.name", &input.applicant.name, 200)?;
@@ -660,7 +677,7 @@ pub async fn register(
         record(conn, draft.id, None, &submitted)
             .await
             .map_err(|e| Problem::from_record(e, "draft"))?;
-        let mut registered = EventRequest::new(EventKind::Registered, actor, now.max(received_at));
+        let mut registered = EventRequest::new(EventKind::Registered, actor, registered_at);
         registered.esdh_number = Some(esdh_number);
         record(conn, draft.id, None, &registered)
             .await
