@@ -5,7 +5,7 @@
 
 use super::problem::{etag_of, Problem};
 use super::requests::{
-    fingerprint, idempotency_key, if_match, once, parse_json, Answer, WriteRequest,
+    fingerprint, idempotency_key, if_match, if_none_match, once, parse_json, Answer, WriteRequest,
 };
 use super::ApiCaller;
 use crate::http::HttpState;
@@ -721,14 +721,7 @@ pub async fn read(
     let mut conn = state.app.db.conn().await?;
     let case = own_case(&mut conn, &caller, &reference).await?;
     let etag = etag_of(case.version);
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|tag| tag.trim().trim_start_matches("W/") == etag)
-        });
-    if unchanged {
+    if if_none_match(&headers, &etag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(value) = HeaderValue::from_str(&etag) {
             response.headers_mut().insert(header::ETAG, value);
@@ -882,11 +875,7 @@ pub async fn download_document(
     let etag = format!("\"{}\"", document.sha256);
     let etag_value =
         HeaderValue::from_str(&etag).map_err(|e| Problem::internal("a document's ETag", &e))?;
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
-    if unchanged {
+    if if_none_match(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
     }
     let bytes = state

@@ -149,6 +149,18 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
     Ok(Some(version))
 }
 
+/// Whether `If-None-Match` names this ETag, so a GET can answer 304 (weak comparison, as
+/// RFC 9110 asks of If-None-Match: `W/"3"` matches `"3"`).
+pub fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim().trim_start_matches("W/") == etag)
+        })
+}
+
 /// The `Idempotency-Key` header, if sent: 1–255 visible ASCII characters.
 pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(value) = headers.get("idempotency-key") else {
