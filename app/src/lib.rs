@@ -15,10 +15,13 @@ pub mod authorization;
 #[cfg(feature = "ssr")]
 pub mod components;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod decision_pdf;
 pub mod error;
+pub mod escape;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod forms;

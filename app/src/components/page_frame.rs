@@ -6,10 +6,13 @@ use crate::i18n::Locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The page title: "<page> — Sagsspor".
+/// The page title: "<page> — Sagsspor". The one place titles are made: leptos_meta writes a
+/// title into `<head>` without escaping it, and page titles carry what users and case systems
+/// typed (a case's title), so the text is escaped here.
 #[component]
 pub fn PageTitle(locale: Locale, text: String) -> impl IntoView {
-    view! { <Title text=format!("{} — {}", text, locale.t("site.title_suffix")) /> }
+    let title = format!("{} — {}", text, locale.t("site.title_suffix"));
+    view! { <Title text=crate::escape::escape_html(&title) /> }
 }
 
 /// The language switch: a plain link per language that remembers the choice and returns here.

@@ -17,6 +17,7 @@ use crate::db::users::User;
 use crate::db::webhooks::{recipient_of, WebhookEndpoint, WEBHOOK_CHANNEL};
 use crate::db::{Conn, DbError};
 use crate::domain::lifecycle::{CaseState, EventKind, Party};
+use crate::escape::escape_html;
 use crate::i18n::Locale;
 use crate::texts;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
@@ -908,22 +909,6 @@ fn html_of(subject: &str, locale: Locale, blocks: &[Block]) -> String {
         locale.code(),
         escape_html(subject)
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A Danish mobile number as stored: `+45` and eight digits. Accepts spaces, dashes, and a
