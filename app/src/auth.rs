@@ -169,10 +169,72 @@ pub fn demo_subject(persona: &DemoPersona) -> String {
     format!("demo-{}", persona.key)
 }
 
-/// Whether a redirect target is a path on this site (and so safe to follow after login).
+/// Whether a redirect target is a path on this site, and so safe to follow after a login or the
+/// language switch. The one rule every redirect to a target from the request follows.
+///
+/// Browsers drop tabs and line breaks from an address and read a backslash as `/`, so
+/// `/<TAB>/evil.example` and `/\evil.example` lead off-site as surely as `//evil.example`. The
+/// path is therefore judged as given and once more percent-decoded: it must start with one `/`
+/// and hold no second `/` right after it, no control character, no backslash and no scheme.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.contains("://")
+    let is_local = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
+            && !path.contains("://")
+    };
+    is_local(path) && is_local(&crate::escape::percent_decode(path))
+}
+
+/// The target if it is a local path ([`is_local_path`]), else `fallback`.
+pub fn local_path_or<'a>(target: Option<&'a str>, fallback: &'a str) -> &'a str {
+    target
+        .filter(|path| is_local_path(path))
+        .unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_local_path, local_path_or};
+
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        for local in [
+            "/",
+            "/mine-sager",
+            "/sager/101-2026-000123-8?x=1#y",
+            "/s%C3%B8g",
+        ] {
+            assert!(is_local_path(local), "{local:?} should be local");
+        }
+        for foreign in [
+            "",
+            "mine-sager",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/\0",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%0d%0aSet-Cookie:%20a=b",
+            "/redirect?to=https://evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/\u{7f}",
+        ] {
+            assert!(!is_local_path(foreign), "{foreign:?} must not be local");
+        }
+    }
+
+    #[test]
+    fn a_foreign_target_falls_back() {
+        assert_eq!(local_path_or(Some("/%09/evil.example"), "/"), "/");
+        assert_eq!(local_path_or(None, "/mine-sager"), "/mine-sager");
+        assert_eq!(local_path_or(Some("/indstillinger"), "/"), "/indstillinger");
+    }
 }

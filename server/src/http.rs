@@ -202,7 +202,14 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             axum::routing::post(crate::webhooks::remove),
         )
         .merge(upload_routes(app_state.documents.max_bytes()));
-    let api = crate::api::router(app_state.documents.max_bytes()).with_state(state.clone());
+    // Case systems revalidate with the ETag every answer carries; nothing else may keep one.
+    let api = crate::api::router(app_state.documents.max_bytes())
+        .with_state(state.clone())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ));
+    let https = config.public_url.starts_with("https://");
     // The persona login exists only in the demo; `serve` has no way to switch it on.
     if demo {
         routes = routes.route("/demo/login/{persona}", get(auth::demo_login));
@@ -241,6 +248,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
             );
             async move { render(request).await }
         })
+        .layer(middleware::from_fn(redirect_trailing_slash))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             refuse_cross_site_writes,
@@ -252,6 +260,17 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         // The API has no sessions and no forms: machine clients with bearer tokens, outside the
         // site's session and cross-site layers.
         .nest("/api/v1", api)
+        .layer(middleware::from_fn(limit_body_read_time))
+        .layer(middleware::from_fn(refuse_unknown_methods))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            strict_transport_security(https, request, next)
+        }))
+        // Pages show who is logged in and what is theirs; only what sets its own policy (the
+        // static assets, the API) may be kept by a cache.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(security_headers(login_origins))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -303,9 +322,14 @@ fn origin_of(url: &str) -> String {
 }
 
 /// Cross-site request forgery guard: a request that changes something must come from this site.
-/// Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`; a state-changing
-/// request that a browser marks as cross-site, or whose `Origin` is another site, is refused.
-/// (Sessions are also `SameSite=Lax`, and nothing changes on GET.)
+/// Browsers say where a request comes from in `Sec-Fetch-Site`, `Origin` and `Referer`; a
+/// state-changing request that any of the three places on another site is refused (an `Origin`
+/// of `null` too).
+///
+/// A request with none of the three is let through: every browser the site supports sends
+/// `Origin` or `Sec-Fetch-Site` with a form post, so such a request comes from a program (curl, a
+/// script), not from a page an attacker made, and the session cookie is `SameSite=Lax`, so an old
+/// browser's cross-site post carries no session. Nothing changes on GET.
 async fn refuse_cross_site_writes(
     State(state): State<HttpState>,
     request: Request,
@@ -316,15 +340,137 @@ async fn refuse_cross_site_writes(
         return next.run(request).await;
     }
     let headers = request.headers();
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or("?"));
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("?"));
+    let referer_origin = headers
+        .get(header::REFERER)
+        .map(|v| origin_of(v.to_str().unwrap_or("?")));
     let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none")
-        || matches!(origin, Some(o) if o != state.public_origin);
+        || matches!(origin, Some(o) if o != state.public_origin)
+        || matches!(&referer_origin, Some(o) if *o != state.public_origin);
     if cross_site {
-        tracing::warn!(?fetch_site, ?origin, path = %request.uri().path(), "cross-site write refused");
+        tracing::warn!(?fetch_site, ?origin, ?referer_origin, path = %request.uri().path(), "cross-site write refused");
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     next.run(request).await
+}
+
+/// Answers methods the site has no use for (`CONNECT`, `TRACE`, extension methods) and request
+/// targets without a path before any route sees them: the Leptos fallback assumes every request
+/// has a path, and would panic on `CONNECT host:port`.
+async fn refuse_unknown_methods(request: Request, next: Next) -> Response {
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ];
+    if !known.contains(request.method()) {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD, POST")],
+            "method not allowed",
+        )
+            .into_response();
+    }
+    if !request.uri().path().starts_with('/') {
+        return (StatusCode::BAD_REQUEST, "bad request target").into_response();
+    }
+    next.run(request).await
+}
+
+/// A page's address has no trailing slash: `/sager/{reference}/` is sent on to
+/// `/sager/{reference}` (308, keeping the query) instead of rendering an empty page. Only a
+/// local target is followed ([`app::auth::is_local_path`]), so `//evil.example/` is not sent to
+/// `//evil.example`; anything else is left to the routes, which answer 404.
+async fn redirect_trailing_slash(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let reading = request.method() == Method::GET || request.method() == Method::HEAD;
+    if reading && path.len() > 1 && path.ends_with('/') {
+        let canonical = path.trim_end_matches('/');
+        if app::auth::is_local_path(canonical) {
+            let target = match request.uri().query() {
+                Some(query) => format!("{canonical}?{query}"),
+                None => canonical.to_string(),
+            };
+            if let Ok(location) = HeaderValue::from_str(&target) {
+                return (
+                    StatusCode::PERMANENT_REDIRECT,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// How long a request body may take to arrive in all, and at most between two of its parts.
+/// The whole limit leaves a 25 MB file room at a slow mobile connection (≈ 1 Mbit/s); the idle
+/// limit ends a connection that has stopped sending.
+const BODY_READ_TOTAL: std::time::Duration = std::time::Duration::from_secs(300);
+const BODY_READ_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Ends the reading of a request body that trickles in (an upload at 1 byte a second would
+/// otherwise hold a connection and a handler for ever): past [`BODY_READ_TOTAL`] in all or
+/// [`BODY_READ_IDLE`] without data the body ends in an error, which the handler answers as a
+/// refused request.
+async fn limit_body_read_time(request: Request, next: Next) -> Response {
+    use futures_util::StreamExt as _;
+    let method = request.method();
+    if method == Method::GET || method == Method::HEAD || method == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let deadline = tokio::time::Instant::now() + BODY_READ_TOTAL;
+    let frames = body.into_data_stream();
+    let limited = futures_util::stream::unfold(Some(frames), move |frames| async move {
+        let mut frames = frames?;
+        let idle_end = (tokio::time::Instant::now() + BODY_READ_IDLE).min(deadline);
+        match tokio::time::timeout_at(idle_end, frames.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(frames))),
+            Ok(Some(Err(error))) => Some((Err(axum::Error::new(error)), None)),
+            Ok(None) => None,
+            Err(_) => {
+                tracing::info!("request body too slow: reading stopped");
+                Some((Err(axum::Error::new(BodyTooSlow)), None))
+            }
+        }
+    });
+    let request = Request::from_parts(parts, axum::body::Body::from_stream(limited));
+    next.run(request).await
+}
+
+/// The error a request body ends in when it arrives too slowly.
+#[derive(Debug)]
+struct BodyTooSlow;
+
+impl std::fmt::Display for BodyTooSlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request body arrived too slowly")
+    }
+}
+
+impl std::error::Error for BodyTooSlow {}
+
+/// `Strict-Transport-Security` when the site is served over https, so a browser that has been
+/// here once never tries plain http again (where a network could strip the https).
+async fn strict_transport_security(https: bool, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// The Content-Security-Policy of every response that did not set its own (pages set one with
@@ -393,22 +539,25 @@ struct LanguageChoice {
 /// Remembers the chosen language in a cookie and returns to the page the switch was used on.
 /// Only a local path is followed, so the switch cannot be used to send people elsewhere.
 async fn choose_language(
+    State(state): State<HttpState>,
     Path(code): Path<String>,
     Query(choice): Query<LanguageChoice>,
 ) -> Response {
     let Some(locale) = Locale::parse(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    let back = choice
-        .tilbage
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or_else(|| "/".to_string());
+    let back = app::auth::local_path_or(choice.tilbage.as_deref(), "/");
+    let secure = if state.public_origin.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
         LANGUAGE_COOKIE,
         locale.code()
     );
-    let mut response = Redirect::to(&back).into_response();
+    let mut response = Redirect::to(back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
