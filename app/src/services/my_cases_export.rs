@@ -2,6 +2,7 @@
 //! feed, for one applicant (a citizen or every employee of a business), computed from the same
 //! case folders and clock as the pages.
 
+use crate::csv::{Cell, CsvFormat, CsvWriter};
 use crate::db::cases::{ApplicantFilter, Case};
 use crate::db::{Conn, DbError};
 use crate::domain::lifecycle::CaseState;
@@ -119,16 +120,6 @@ const CSV_HEADER: [&str; 11] = [
     "Dage hos ansøgeren",
 ];
 
-/// Quotes one CSV field when it holds the separator, a quote or a line break (RFC 4180, with
-/// `;` as the separator); a quote inside is doubled.
-fn csv_field(value: &str) -> String {
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
 /// The rows as CSV for a spreadsheet in Denmark.
 ///
 /// Danish Excel reads a `.csv` with the list separator of the Danish regional settings, which is
@@ -137,29 +128,35 @@ fn csv_field(value: &str) -> String {
 /// the file starts with the UTF-8 BOM (LibreOffice and programs that read UTF-8 skip it). Lines
 /// end in CRLF as RFC 4180 says; dates are ISO 8601, which Excel recognises as dates.
 pub fn to_csv(rows: &[ExportRow]) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&CSV_HEADER.join(";"));
-    out.push_str("\r\n");
+    let format = CsvFormat {
+        separator: ';',
+        quote_all_text: false,
+        line_end: "\r\n",
+    };
+    let mut csv = CsvWriter::new(format, "\u{feff}");
+    csv.header(&CSV_HEADER);
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for row in rows {
-        let fields = [
-            row.reference.clone(),
-            row.case_type.clone(),
-            row.title.clone(),
-            row.authority.clone(),
-            row.state_label.clone(),
-            row.phase_label.clone().unwrap_or_default(),
-            row.must_act_label.clone(),
-            date(row.submitted_on),
-            date(row.expected_decision_on),
+        let (submitted, expected) = (date(row.submitted_on), date(row.expected_decision_on));
+        let (authority_days, applicant_days) = (
             row.days_with_authority.to_string(),
             row.days_with_applicant.to_string(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(";"));
-        out.push_str("\r\n");
+        );
+        csv.row(&[
+            Cell::Value(&row.reference),
+            Cell::Text(&row.case_type),
+            Cell::Text(&row.title),
+            Cell::Text(&row.authority),
+            Cell::Text(&row.state_label),
+            Cell::Text(row.phase_label.as_deref().unwrap_or_default()),
+            Cell::Text(&row.must_act_label),
+            Cell::Value(&submitted),
+            Cell::Value(&expected),
+            Cell::Value(&authority_days),
+            Cell::Value(&applicant_days),
+        ]);
     }
-    out
+    csv.finish()
 }
 
 /// The calendar's dates: each open information request's deadline (one event per request and
@@ -216,19 +213,6 @@ pub async fn calendar_entries(
         }
     }
     Ok(entries)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("Carport"), "Carport");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-    }
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).

@@ -4,6 +4,7 @@
 //! the share not covered by it. The day figures are the clock's own (kept per decided case by the
 //! event path), so the statistics and the case folder can never disagree.
 
+use crate::csv::{Cell, CsvFormat, CsvWriter};
 use crate::db::authorities::{Authority, CaseType};
 use crate::db::statistics::{self, DecisionFigures, Scope};
 use crate::db::{Conn, DbError};
@@ -252,21 +253,36 @@ fn trend(decided: &[DecisionFigures], from: NaiveDate, to: NaiveDate) -> Vec<Mon
 /// The figures as CSV: one line per group, then one for all; the header names the columns as
 /// the documented schema does.
 pub fn to_csv(statistics: &Statistics) -> String {
-    let mut out = String::from(
-        "key,name,period_from,period_to,received,decided,open,\
-         total_days_median,total_days_p90,authority_days_median,authority_days_p90,\
-         applicant_days_median,applicant_days_p90,goal_days_median,goal_days_p90,\
-         within_goal_share,not_covered_share\n",
-    );
+    let format = CsvFormat {
+        separator: ',',
+        quote_all_text: true,
+        line_end: "\n",
+    };
+    let mut csv = CsvWriter::new(format, "");
+    csv.header(&[
+        "key",
+        "name",
+        "period_from",
+        "period_to",
+        "received",
+        "decided",
+        "open",
+        "total_days_median",
+        "total_days_p90",
+        "authority_days_median",
+        "authority_days_p90",
+        "applicant_days_median",
+        "applicant_days_p90",
+        "goal_days_median",
+        "goal_days_p90",
+        "within_goal_share",
+        "not_covered_share",
+    ]);
     let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
     let share = |v: Option<f64>| v.map(|s| format!("{s:.4}")).unwrap_or_default();
-    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let (from, to) = (statistics.from.to_string(), statistics.to.to_string());
     for g in statistics.groups.iter().chain([&statistics.all]) {
-        let parts = [
-            quote(&g.key),
-            quote(&g.name),
-            statistics.from.to_string(),
-            statistics.to.to_string(),
+        let values = [
             g.received.to_string(),
             g.decided.to_string(),
             g.open.to_string(),
@@ -281,10 +297,16 @@ pub fn to_csv(statistics: &Statistics) -> String {
             share(g.within_goal_share),
             share(g.not_covered_share),
         ];
-        out.push_str(&parts.join(","));
-        out.push('\n');
+        let mut cells = vec![
+            Cell::Text(&g.key),
+            Cell::Text(&g.name),
+            Cell::Value(&from),
+            Cell::Value(&to),
+        ];
+        cells.extend(values.iter().map(|v| Cell::Value(v)));
+        csv.row(&cells);
     }
-    out
+    csv.finish()
 }
 
 #[cfg(test)]
