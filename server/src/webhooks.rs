@@ -98,10 +98,13 @@ pub fn check_url(input: &str, scope: ReceiverScope) -> Result<String, &'static s
     if !matches!(url.scheme(), "https" | "http") {
         return Err("webhooks.error.url_invalid");
     }
+    if url.port() == Some(0) {
+        return Err("webhooks.error.url_invalid");
+    }
     let this_machine = match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(ip) => ip.is_loopback(),
-        url::Host::Ipv6(ip) => ip.is_loopback(),
+        url::Host::Ipv4(ip) => classify(IpAddr::V4(ip)) == AddressClass::Loopback,
+        url::Host::Ipv6(ip) => classify(IpAddr::V6(ip)) == AddressClass::Loopback,
     };
     let allowed_here = this_machine && scope == ReceiverScope::AlsoThisMachine;
     let literal = match host {
@@ -109,7 +112,7 @@ pub fn check_url(input: &str, scope: ReceiverScope) -> Result<String, &'static s
         url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
         url::Host::Domain(_) => None,
     };
-    if (this_machine && !allowed_here) || literal.is_some_and(is_internal) {
+    if (this_machine && !allowed_here) || literal.is_some_and(|ip| !reachable(ip, scope)) {
         return Err("webhooks.error.url_private");
     }
     match url.scheme() {
@@ -118,37 +121,106 @@ pub fn check_url(input: &str, scope: ReceiverScope) -> Result<String, &'static s
     }
 }
 
-/// Whether an address belongs to a private network rather than the public internet: private,
-/// shared (carrier-grade NAT), link-local (cloud metadata), unspecified, broadcast, and their
-/// IPv6 kin. Loopback is judged apart, by [`ReceiverScope`].
-fn is_internal(ip: IpAddr) -> bool {
+/// Where an address leads, as far as a receiver is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressClass {
+    /// The public internet.
+    Public,
+    /// This machine (`127.0.0.0/8`, `::1`).
+    Loopback,
+    /// Anything else that is not the public internet: private and shared networks, link-local
+    /// (cloud metadata), "this network", multicast, broadcast, reserved, documentation and
+    /// benchmarking ranges, and their IPv6 kin.
+    NotPublic,
+}
+
+/// The one classification of addresses, for a receiver's literal address when it is registered
+/// and for every address its name resolves to at delivery. IPv6 forms that carry an IPv4
+/// address — IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64
+/// (`64:ff9b::/96`) and 6to4 (`2002::/16`) — are judged by the IPv4 address inside, and are
+/// never "this machine": a receiver on loopback is registered as loopback.
+pub fn classify(ip: IpAddr) -> AddressClass {
     match ip {
-        IpAddr::V4(ip) => {
-            let [a, b, ..] = ip.octets();
-            ip.is_private()
-                || ip.is_link_local()
-                || ip.is_unspecified()
-                || ip.is_broadcast()
-                || (a == 100 && (64..128).contains(&b))
+        IpAddr::V4(ip) => classify_v4(ip),
+        IpAddr::V6(ip) => classify_v6(ip),
+    }
+}
+
+fn classify_v4(ip: std::net::Ipv4Addr) -> AddressClass {
+    let [a, b, c, _] = ip.octets();
+    if a == 127 {
+        return AddressClass::Loopback;
+    }
+    let not_public = a == 0 // "this network", 0.0.0.0/8
+        || a == 10
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier-grade NAT)
+        || (a == 169 && b == 254) // link-local, cloud metadata
+        || (a == 172 && (16..32).contains(&b))
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 192 && b == 0 && c == 2) // TEST-NET-1
+        || (a == 192 && b == 88 && c == 99) // 6to4 relay anycast
+        || (a == 192 && b == 168)
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || (a == 198 && b == 51 && c == 100) // TEST-NET-2
+        || (a == 203 && b == 0 && c == 113) // TEST-NET-3
+        || a >= 224; // multicast 224/4, reserved 240/4 and broadcast
+    if not_public {
+        AddressClass::NotPublic
+    } else {
+        AddressClass::Public
+    }
+}
+
+fn classify_v6(ip: std::net::Ipv6Addr) -> AddressClass {
+    let segments = ip.segments();
+    let embedded_v4 = |high: u16, low: u16| {
+        let v4 = std::net::Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
+        match classify_v4(v4) {
+            AddressClass::Public => AddressClass::Public,
+            AddressClass::Loopback | AddressClass::NotPublic => AddressClass::NotPublic,
         }
-        IpAddr::V6(ip) => {
-            let first = ip.segments()[0];
-            ip.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || ip
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| v4.is_loopback() || is_internal(IpAddr::V4(v4)))
+    };
+    if ip.is_loopback() {
+        return AddressClass::Loopback;
+    }
+    if ip.is_unspecified() {
+        return AddressClass::NotPublic;
+    }
+    match segments {
+        // IPv4-mapped ::ffff:0:0/96 and IPv4-compatible ::/96
+        [0, 0, 0, 0, 0, 0xffff, high, low] | [0, 0, 0, 0, 0, 0, high, low] => {
+            embedded_v4(high, low)
+        }
+        // NAT64, well-known prefix 64:ff9b::/96
+        [0x64, 0xff9b, 0, 0, 0, 0, high, low] => embedded_v4(high, low),
+        // 6to4 2002::/16: the IPv4 address follows the prefix
+        [0x2002, high, low, ..] => embedded_v4(high, low),
+        [first, second, ..] => {
+            let not_public = (first == 0x64 && second == 0xff9b) // NAT64 local use 64:ff9b:1::/48
+                || (first == 0x100 && second == 0) // discard 100::/64
+                || (first == 0x2001 && second < 0x200) // IETF protocol assignments (Teredo…)
+                || (first == 0x2001 && second == 0xdb8) // documentation
+                || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (first & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
+                || (first & 0xff00) == 0xff00 // multicast
+                || (first & 0xe000) != 0x2000; // outside global unicast 2000::/3
+            if not_public {
+                AddressClass::NotPublic
+            } else {
+                AddressClass::Public
+            }
         }
     }
 }
 
 /// Whether a receiver may be reached at this address under the scope.
 fn reachable(ip: IpAddr, scope: ReceiverScope) -> bool {
-    if ip.is_loopback() {
-        return scope == ReceiverScope::AlsoThisMachine;
+    match classify(ip) {
+        AddressClass::Public => true,
+        AddressClass::Loopback => scope == ReceiverScope::AlsoThisMachine,
+        AddressClass::NotPublic => false,
     }
-    !is_internal(ip)
 }
 
 /// The name resolver of deliveries: it keeps only the addresses a receiver may have, so a host
@@ -493,6 +565,21 @@ mod tests {
             "https://[fe80::1]/",
             "https://[::ffff:10.0.0.1]/",
             "https://[::ffff:127.0.0.1]/",
+            "https://0.0.0.1/",
+            "https://[::127.0.0.1]/",
+            "https://[::7f00:1]/",
+            "https://[64:ff9b::7f00:1]/",
+            "https://[64:ff9b::a00:1]/",
+            "https://[2002:7f00:1::]/",
+            "https://[2002:c0a8:101::1]/",
+            "https://[fec0::1]/",
+            "https://[ff02::1]/",
+            "https://[2001:db8::1]/",
+            "https://224.0.0.1/",
+            "https://198.18.0.1/",
+            "https://192.0.0.1/",
+            "https://240.0.0.1/",
+            "https://255.255.255.255/",
         ] {
             assert_eq!(
                 check_url(private, AlsoThisMachine),
@@ -500,6 +587,46 @@ mod tests {
                 "{private}"
             );
         }
+    }
+
+    #[test]
+    fn embedded_public_addresses_stay_public_and_port_zero_is_refused() {
+        use ReceiverScope::*;
+        for public in [
+            "https://93.184.215.14/",
+            "https://[2a00:1450:4001:80b::200e]/",
+            "https://[64:ff9b::5db8:d70e]/",
+            "https://[2002:5db8:d70e::1]/",
+        ] {
+            assert!(check_url(public, PublicOnly).is_ok(), "{public}");
+        }
+        assert_eq!(
+            check_url("https://erp.example.dk:0/hooks", PublicOnly),
+            Err("webhooks.error.url_invalid")
+        );
+    }
+
+    #[test]
+    fn delivery_and_registration_classify_alike() {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+        assert_eq!(
+            classify(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            AddressClass::Loopback
+        );
+        assert_eq!(
+            classify(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+            AddressClass::Loopback
+        );
+        let mapped_loopback: Ipv6Addr = "::ffff:127.0.0.1".parse().expect("address");
+        assert!(!reachable(
+            IpAddr::V6(mapped_loopback),
+            ReceiverScope::AlsoThisMachine
+        ));
+        let benchmark: Ipv4Addr = "198.19.255.1".parse().expect("address");
+        assert!(!reachable(
+            IpAddr::V4(benchmark),
+            ReceiverScope::AlsoThisMachine
+        ));
     }
 
     #[tokio::test]
