@@ -187,12 +187,16 @@ macro_rules! filtered_cases {
                             .or(cases::esdh_number.eq(search.to_string()).assume_not_null()),
                     ),
                 Err(_) => {
-                    let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+                    // `%` and `_` typed in the search are characters, not wildcards.
+                    let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
                     query.filter(
                         lower(cases::property_address)
                             .like(pattern.clone())
-                            .or(lower(cases::applicant_name).like(pattern.clone()))
-                            .or(lower(cases::title).like(pattern))
+                            .escape('\\')
+                            .or(lower(cases::applicant_name)
+                                .like(pattern.clone())
+                                .escape('\\'))
+                            .or(lower(cases::title).like(pattern).escape('\\'))
                             .or(cases::esdh_number.eq(search.to_string()).assume_not_null()),
                     )
                 }
@@ -255,6 +259,19 @@ impl QueueQuery {
             state_counts,
         })
     }
+}
+
+/// Escapes the wildcards of a `LIKE` pattern (`%`, `_`) and the escape character itself, so a
+/// search for `50%` finds "50%" and `%` alone finds only what holds a `%`.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
