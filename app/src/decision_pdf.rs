@@ -101,14 +101,16 @@ impl DecisionDomain {
 }
 
 /// The last day to complain (*klagefrist*): four weeks from the day the decision was notified
-/// (byggelovens § 24; the same four weeks apply before Miljø- og Fødevareklagenævnet).
-///
-/// Plain calendar arithmetic: a deadline that falls on a public holiday is not moved here.
+/// (byggelovens § 24; the same four weeks apply before Miljø- og Fødevareklagenævnet), moved to
+/// the next working day when it falls on a Saturday, a Sunday or a day public offices are closed
+/// (Justitsministeriets vejledning om beregning af klagefrister; see
+/// [`crate::domain::working_days`]).
 pub fn complaint_deadline(notified_on: NaiveDate) -> NaiveDate {
-    notified_on
+    let four_weeks = notified_on
         .checked_add_signed(TimeDelta::weeks(4))
         // Only at the very end of chrono's range; the notification day is then the safe side.
-        .unwrap_or(notified_on)
+        .unwrap_or(notified_on);
+    crate::domain::working_days::on_or_next_working_day(four_weeks)
 }
 
 /// The complaint guidance (*klagevejledning*) for a decision in `domain` notified on
@@ -1366,13 +1368,17 @@ mod tests {
 
     #[test]
     fn complaint_deadline_is_four_weeks_after_notification() {
-        // Hand-counted: 27 November + 28 days = 25 December.
-        assert_eq!(complaint_deadline(date(2026, 11, 27)), date(2026, 12, 25));
+        // Hand-counted: 27 November + 28 days = 25 December, Christmas Day: closed until
+        // Monday 28 December.
+        assert_eq!(complaint_deadline(date(2026, 11, 27)), date(2026, 12, 28));
+        // A Saturday moves to Monday: 7 November 2026 + 4 weeks = Saturday 5 December.
+        assert_eq!(complaint_deadline(date(2026, 11, 7)), date(2026, 12, 7));
         // Over the new year: 15 December + 16 days = 31 December, + 12 = 12 January.
         assert_eq!(complaint_deadline(date(2026, 12, 15)), date(2027, 1, 12));
         // February has 28 days in 2026 and 29 in 2024.
         assert_eq!(complaint_deadline(date(2026, 2, 10)), date(2026, 3, 10));
-        assert_eq!(complaint_deadline(date(2024, 2, 10)), date(2024, 3, 9));
+        // 9 March 2024 is a Saturday: Monday 11 March.
+        assert_eq!(complaint_deadline(date(2024, 2, 10)), date(2024, 3, 11));
         // Same weekday, four weeks on.
         assert_eq!(
             complaint_deadline(date(2026, 6, 3)).weekday(),

@@ -9,3 +9,4 @@ pub mod clock;
 pub mod lifecycle;
 pub mod local_time;
 pub mod reference;
+pub mod working_days;
