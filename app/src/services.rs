@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod case_events;
 pub mod case_view;
+pub mod commands;
 pub mod decisions;
 pub mod document_store;
 pub mod my_cases_export;

@@ -8,11 +8,12 @@ use crate::outbox_worker::SendError;
 use app::auth::SessionUser;
 use app::authorization::{may_manage_webhooks, Viewer};
 use app::db::outbox::OutboxMessage;
-use app::db::webhooks::{NewWebhookEndpoint, WebhookEndpoint, MAX_ENDPOINTS_PER_CVR};
-use app::db::DbError;
+use app::db::webhooks::WebhookEndpoint;
 use app::error::AppError;
 use app::flash::{WebhookFlash, WEBHOOK_FLASH_KEY};
-use app::in_transaction;
+use app::services::commands::webhook_receivers::{
+    self, ReceiverOwner, ReceiverRefusal, RegisterReceiver,
+};
 use app::state::now_utc;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -356,12 +357,6 @@ async fn keep(session: &Session, flash: WebhookFlash) {
     }
 }
 
-/// What became of a new receiver.
-enum Added {
-    Created(WebhookEndpoint),
-    TooMany,
-}
-
 /// `POST /handlinger/indstillinger/webhooks`: registers a receiver for the user's CVR and shows
 /// its signing secret once; a refused address comes back as typed with the reason.
 pub async fn add(
@@ -393,30 +388,19 @@ pub async fn add(
         }
     };
     let secret = generate_secret();
+    let command = RegisterReceiver {
+        owner: ReceiverOwner::Company { cvr: &cvr },
+        url: &url,
+        secret: &secret,
+        created_by_user_id: user.viewer.user_id(),
+        at: now_utc(),
+    };
     let added = async {
         let mut conn = state.app.db.conn().await?;
-        let result: Result<Added, DbError> = in_transaction!(conn, {
-            WebhookEndpoint::lock_cvr(&mut conn, &cvr).await?;
-            let existing = WebhookEndpoint::active_for_cvr(&mut conn, &cvr).await?;
-            if i64::try_from(existing.len()).unwrap_or(i64::MAX) >= MAX_ENDPOINTS_PER_CVR {
-                return Ok(Added::TooMany);
-            }
-            let new = NewWebhookEndpoint {
-                cvr: Some(&cvr),
-                api_client_id: None,
-                url: &url,
-                secret: &secret,
-                created_by_user_id: user.viewer.user_id(),
-                created_at: now_utc(),
-            };
-            WebhookEndpoint::create(&mut conn, &new)
-                .await
-                .map(Added::Created)
-        });
-        Ok::<_, AppError>(result?)
+        webhook_receivers::register(&mut conn, command).await
     };
     match added.await {
-        Ok(Added::Created(endpoint)) => {
+        Ok(endpoint) => {
             tracing::info!(endpoint_id = endpoint.id, "webhook receiver registered");
             keep(
                 &session,
@@ -429,7 +413,7 @@ pub async fn add(
             .await;
             Redirect::to("/indstillinger#webhooks").into_response()
         }
-        Ok(Added::TooMany) => {
+        Err(ReceiverRefusal::TooMany) => {
             keep(
                 &session,
                 WebhookFlash {
@@ -441,7 +425,8 @@ pub async fn add(
             .await;
             Redirect::to("/indstillinger#webhooks").into_response()
         }
-        Err(error) => error.into_response(),
+        Err(ReceiverRefusal::NotFound) => AppError::NotFound.into_response(),
+        Err(ReceiverRefusal::Db(error)) => AppError::from(error).into_response(),
     }
 }
 
@@ -455,30 +440,24 @@ pub async fn remove(
     let Some(Extension(user)) = user else {
         return crate::http::login_redirect(&state, "/indstillinger");
     };
+    // Only a receiver of a CVR this user may manage is theirs to remove.
+    let Some(cvr) = managed_cvr(&user) else {
+        return AppError::NotFound.into_response();
+    };
     let removed = async {
         let mut conn = state.app.db.conn().await?;
-        let Some(endpoint) = WebhookEndpoint::find(&mut conn, id).await? else {
-            return Err(AppError::NotFound);
-        };
-        let owned = endpoint
-            .cvr
-            .as_deref()
-            .is_some_and(|cvr| may_manage_webhooks(&user.viewer, cvr));
-        if !owned || endpoint.removed_at.is_some() {
-            return Err(AppError::NotFound);
-        }
-        let result: Result<bool, DbError> = in_transaction!(conn, {
-            WebhookEndpoint::remove(&mut conn, endpoint.id, now_utc()).await
-        });
-        result?;
-        Ok(())
+        let owner = ReceiverOwner::Company { cvr: &cvr };
+        webhook_receivers::remove(&mut conn, owner, id, now_utc()).await
     };
     match removed.await {
         Ok(()) => {
             tracing::info!(endpoint_id = id, "webhook receiver removed");
             Redirect::to("/indstillinger?besked=webhook-fjernet#webhooks").into_response()
         }
-        Err(error) => error.into_response(),
+        Err(ReceiverRefusal::NotFound | ReceiverRefusal::TooMany) => {
+            AppError::NotFound.into_response()
+        }
+        Err(ReceiverRefusal::Db(error)) => AppError::from(error).into_response(),
     }
 }
 

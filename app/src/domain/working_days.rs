@@ -76,6 +76,7 @@ pub fn on_or_next_working_day(date: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -8,8 +8,11 @@ use super::requests::{fingerprint, idempotency_key, once, parse_json, Answer, Wr
 use super::ApiCaller;
 use crate::http::HttpState;
 use crate::webhooks::{check_url, generate_secret, message_id};
-use app::db::webhooks::{NewWebhookEndpoint, WebhookEndpoint, MAX_ENDPOINTS_PER_CVR};
+use app::db::webhooks::{WebhookEndpoint, MAX_ENDPOINTS_PER_CVR};
 use app::db::Conn;
+use app::services::commands::webhook_receivers::{
+    self, ReceiverOwner, ReceiverRefusal, RegisterReceiver,
+};
 use app::state::now_utc;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
@@ -137,31 +140,17 @@ pub async fn register(
     };
     let client_id = caller.client.id;
     once(&state.app.db, write, async |conn: &mut Conn| {
-        WebhookEndpoint::lock_client(conn, client_id).await?;
-        let existing = WebhookEndpoint::active_for_client(conn, client_id).await?;
-        if i64::try_from(existing.len()).unwrap_or(i64::MAX) >= MAX_ENDPOINTS_PER_CVR {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "too-many-webhooks",
-                "The client has as many receivers as it may",
-                format!(
-                    "a client may have at most {MAX_ENDPOINTS_PER_CVR} receivers; remove one first"
-                ),
-            ));
-        }
         let secret = generate_secret();
-        let endpoint = WebhookEndpoint::create(
-            conn,
-            &NewWebhookEndpoint {
-                cvr: None,
-                api_client_id: Some(client_id),
-                url: &url,
-                secret: &secret,
-                created_by_user_id: None,
-                created_at: now_utc(),
-            },
-        )
-        .await?;
+        let command = RegisterReceiver {
+            owner: ReceiverOwner::CaseSystem { client_id },
+            url: &url,
+            secret: &secret,
+            created_by_user_id: None,
+            at: now_utc(),
+        };
+        let endpoint = webhook_receivers::register_in_transaction(conn, command)
+            .await
+            .map_err(refusal_problem)?;
         tracing::info!(
             endpoint_id = endpoint.id,
             client_id,
@@ -256,14 +245,13 @@ pub async fn remove(
         )
     })?;
     let mut conn = state.app.db.conn().await?;
-    let owned = WebhookEndpoint::find(&mut conn, id)
-        .await?
-        .filter(|e| e.api_client_id == Some(caller.client.id) && e.removed_at.is_none());
-    if owned.is_none() {
-        return Err(not_found(id));
-    }
-    if !WebhookEndpoint::remove(&mut conn, id, now_utc()).await? {
-        return Err(not_found(id));
+    let owner = ReceiverOwner::CaseSystem {
+        client_id: caller.client.id,
+    };
+    match webhook_receivers::remove(&mut conn, owner, id, now_utc()).await {
+        Ok(()) => {}
+        Err(ReceiverRefusal::NotFound | ReceiverRefusal::TooMany) => return Err(not_found(id)),
+        Err(ReceiverRefusal::Db(error)) => return Err(error.into()),
     }
     tracing::info!(
         endpoint_id = id,
@@ -271,4 +259,25 @@ pub async fn remove(
         "authority webhook receiver removed"
     );
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The problem answer of a refused registration.
+fn refusal_problem(refusal: ReceiverRefusal) -> Problem {
+    match refusal {
+        ReceiverRefusal::TooMany => Problem::new(
+            StatusCode::CONFLICT,
+            "too-many-webhooks",
+            "The client has as many receivers as it may",
+            format!(
+                "a client may have at most {MAX_ENDPOINTS_PER_CVR} receivers; remove one first"
+            ),
+        ),
+        ReceiverRefusal::NotFound => Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "No such webhook receiver",
+            "the receiver does not exist",
+        ),
+        ReceiverRefusal::Db(error) => error.into(),
+    }
 }

@@ -1,0 +1,5 @@
+//! The state-changing use cases, each written once: a typed command in, a typed outcome or a
+//! typed refusal out, in one transaction. The portal's form handlers and the integration API's
+//! handlers both call these and write nothing themselves.
+
+pub mod webhook_receivers;
