@@ -8,7 +8,9 @@
 //! instance finishes on another and nothing more needs configuring; changing the secret only
 //! voids the logins in flight. The values are not encrypted: the browser carries the state and
 //! the PKCE verifier of its own login, which the provider's redirect shows it anyway; the HMAC
-//! keeps them, the login kind and the start time from being made up or changed.
+//! keeps them, the login kind and the start time from being made up or changed. The callback
+//! removes the cookie whatever the outcome; a replayed copy gets no further than the token
+//! endpoint, where the authorization code is good for one exchange only.
 
 use super::LoginKind;
 use axum::http::{header, HeaderMap, HeaderValue};
