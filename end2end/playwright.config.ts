@@ -75,6 +75,9 @@ export default defineConfig({
         SAGSSPOR_OIDC_ISSUER: applicantIssuer,
         SAGSSPOR_OIDC_CLIENT_ID: "sagsspor",
         SAGSSPOR_OIDC_CLIENT_SECRET: "sagsspor-secret",
+        // The provider releases the CVR and staff claims only for these scopes (end2end/oidc).
+        SAGSSPOR_OIDC_SCOPES: "openid profile email nemlogin",
+        SAGSSPOR_STAFF_OIDC_SCOPES: "openid profile email staff",
         SAGSSPOR_STAFF_OIDC_ISSUER: staffIssuer,
         SAGSSPOR_STAFF_OIDC_CLIENT_ID: "sagsspor-staff",
         SAGSSPOR_STAFF_OIDC_CLIENT_SECRET: "sagsspor-staff-secret",

@@ -18,6 +18,7 @@ use crate::pages::public::case_folder::CaseFolderPage;
 use crate::pages::public::demo_login::DemoLoginPage;
 use crate::pages::public::demo_outbox::DemoOutboxPage;
 use crate::pages::public::front::FrontPage;
+use crate::pages::public::logout::LogoutPage;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::pages::public::statistics::StatisticsPublicPage;
 use crate::pages::public::tracking::TrackingPage;
@@ -161,6 +162,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/statistik") view=StatisticsPublicPage ssr=SsrMode::Async />
                     <Route path=path!("/spor/:token") view=TrackingPage ssr=SsrMode::Async />
                     <Route path=path!("/sagsbehandling/statistik") view=CaseworkerStatisticsPage ssr=SsrMode::Async />
+                    <Route path=path!("/auth/logout") view=LogoutPage />
                     <Route path=path!("/demo/login") view=DemoLoginPage />
                     <Route path=path!("/demo/udbakke") view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>

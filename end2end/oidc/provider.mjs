@@ -30,6 +30,14 @@ const PASSWORD = 'test';
 const CVR = 'https://data.gov.dk/model/core/eid/professional/cvr';
 const ORG_NAME = 'https://data.gov.dk/model/core/eid/professional/orgName';
 
+// Like Danish e-ID brokers, each issuer releases its own claims only for its own scope: the
+// applicant issuer the CVR number and company name for `nemlogin` (the scope a MitID Erhverv
+// broker such as Signaturgruppen's releases the NemLog-in professional claims for), the staff
+// issuer the authority and role for `staff`. Without the scope a business login arrives as a
+// citizen and a caseworker without a role.
+const APPLICANT_SCOPE = 'nemlogin';
+const STAFF_SCOPE = 'staff';
+
 // ---------------------------------------------------------------------------
 // Accounts. `login` is what is typed into "Brugernavn"; `sub` is the
 // accountId used by oidc-provider (findAccount looks accounts up by it).
@@ -120,6 +128,7 @@ const ISSUERS = [
     title: 'Ansøger',
     port: APPLICANT_PORT,
     accounts: APPLICANT_ACCOUNTS,
+    customScope: APPLICANT_SCOPE,
     customClaims: [CVR, ORG_NAME],
     client: {
       client_id: 'sagsspor',
@@ -132,6 +141,7 @@ const ISSUERS = [
     title: 'Medarbejder',
     port: STAFF_PORT,
     accounts: STAFF_ACCOUNTS,
+    customScope: STAFF_SCOPE,
     customClaims: ['authority_code', 'role'],
     client: {
       client_id: 'sagsspor-staff',
@@ -352,11 +362,12 @@ function buildProvider(def) {
       },
       keys: [`sagsspor-oidc-test-${def.key}-cookie-key`],
     },
-    scopes: ['openid', 'profile', 'email'],
+    scopes: ['openid', 'profile', 'email', def.customScope],
     claims: {
       openid: ['sub'],
-      profile: ['name', ...def.customClaims],
+      profile: ['name'],
       email: ['email', 'email_verified'],
+      [def.customScope]: def.customClaims,
     },
     // Release every scope-requested claim in the ID token too, not only in userinfo.
     conformIdTokenClaims: false,

@@ -134,7 +134,9 @@ pub async fn record_login(
     Ok(User::upsert_login(&mut conn, identity, now_utc()).await?)
 }
 
-/// `/auth/logout`: ends the session here (and at the provider, where it offers end-session).
+/// `POST /auth/logout` (the header's button): ends the session here (and at the provider, where
+/// it offers end-session). A cross-site POST is refused before it gets here; `GET` shows the
+/// button ([`app::pages::public::logout`]) and ends nothing.
 pub async fn logout(State(state): State<HttpState>, session: Session) -> Response {
     let user = session
         .get::<SessionUser>(SESSION_USER_KEY)

@@ -1,7 +1,7 @@
 //! The command line and its configuration, read from flags or environment variables.
 
 use crate::http::HttpConfig;
-use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings};
+use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings, DEFAULT_SCOPES};
 use crate::outbox_worker::{smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings};
 use crate::webhooks::ReceiverScope;
 use anyhow::Context as _;
@@ -165,6 +165,15 @@ pub struct ApplicantOidc {
         global = true
     )]
     pub organisation_claim: String,
+    /// The scopes to ask for, space-separated; a broker releases the CVR and organisation claims
+    /// only for its own scope (e.g. `openid profile email nemlogin`).
+    #[arg(
+        long = "oidc-scopes",
+        env = "SAGSSPOR_OIDC_SCOPES",
+        default_value = DEFAULT_SCOPES,
+        global = true
+    )]
+    pub scopes: String,
 }
 
 /// The staff's OpenID provider (the authority's own identity provider).
@@ -216,6 +225,15 @@ pub struct StaffOidc {
         global = true
     )]
     pub staff_role_claim: String,
+    /// The scopes to ask for, space-separated; include the one that releases the authority and
+    /// role claims if the provider has one.
+    #[arg(
+        long = "staff-oidc-scopes",
+        env = "SAGSSPOR_STAFF_OIDC_SCOPES",
+        default_value = DEFAULT_SCOPES,
+        global = true
+    )]
+    pub staff_scopes: String,
 }
 
 impl Config {
@@ -243,6 +261,7 @@ impl Config {
                 client_id,
                 client_secret,
                 claims,
+                scopes: a.scopes.clone(),
             };
             config.oidc.applicant = Some(Arc::new(OidcProvider::new(
                 LoginKind::Applicant,
@@ -267,6 +286,7 @@ impl Config {
                 client_id,
                 client_secret,
                 claims,
+                scopes: s.staff_scopes.clone(),
             };
             config.oidc.staff = Some(Arc::new(OidcProvider::new(
                 LoginKind::Staff,
@@ -499,5 +519,26 @@ mod tests {
             development.config.webhook_receivers(),
             ReceiverScope::AlsoThisMachine
         );
+    }
+
+    #[test]
+    fn scopes_default_to_openid_profile_email_and_are_set_per_provider() {
+        let default = Cli::try_parse_from(["sagsspor", "serve"]).expect("parses");
+        assert_eq!(default.config.applicant_oidc.scopes, "openid profile email");
+        assert_eq!(
+            default.config.staff_oidc.staff_scopes,
+            "openid profile email"
+        );
+        let set = Cli::try_parse_from([
+            "sagsspor",
+            "serve",
+            "--oidc-scopes",
+            "openid profile nemlogin",
+            "--staff-oidc-scopes",
+            "openid staff",
+        ])
+        .expect("parses");
+        assert_eq!(set.config.applicant_oidc.scopes, "openid profile nemlogin");
+        assert_eq!(set.config.staff_oidc.staff_scopes, "openid staff");
     }
 }

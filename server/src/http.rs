@@ -134,7 +134,9 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .route("/auth/staff/login", get(oidc::staff_login))
         .route("/auth/callback", get(oidc::applicant_callback))
         .route("/auth/staff/callback", get(oidc::staff_callback))
-        .route("/auth/logout", get(auth::logout).post(auth::logout))
+        // Only the POST of the logout button ends a session; a GET gets the page with the button
+        // (a Leptos page), so a link from another site cannot log anyone out.
+        .route("/auth/logout", axum::routing::post(auth::logout))
         .route("/virk", get(auth::virk_entry))
         .route(
             "/handlinger/traek-tilbage",

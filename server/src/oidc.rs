@@ -3,6 +3,8 @@
 //! provider. Two providers can be configured: applicants (MitID / MitID Erhverv through
 //! NemLog-in or a broker) and staff (the authority's own identity provider).
 
+mod pending_login;
+
 use crate::auth::{after_login, record_login, start_login, NextPage};
 use crate::http::HttpState;
 use app::auth::{is_local_path, SessionUser};
@@ -12,14 +14,21 @@ use app::error::AppError;
 use app::i18n::Locale;
 use app::state::now_utc;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
-use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl,
-    ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreGenderClaim, CoreGrantType, CoreIdToken, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreSubjectIdentifierType,
 };
+use openidconnect::{
+    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, ClientId, ClientSecret,
+    CsrfToken, IssuerUrl, LogoutProviderMetadata, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadata, RedirectUrl, Scope, TokenResponse,
+    UserInfoClaims,
+};
+use pending_login::{PendingLogin, SealKey};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -44,7 +53,7 @@ impl LoginKind {
         }
     }
 
-    fn callback_path(self) -> &'static str {
+    pub(crate) fn callback_path(self) -> &'static str {
         match self {
             LoginKind::Applicant => "/auth/callback",
             LoginKind::Staff => "/auth/staff/callback",
@@ -73,9 +82,45 @@ pub struct OidcProvider {
     pub client_secret: ClientSecret,
     pub redirect: RedirectUrl,
     pub claims: ClaimMapping,
+    /// The scopes asked for besides `openid` (which is always asked for).
+    pub scopes: Vec<Scope>,
+    /// Seals the logins in flight (see [`pending_login`]).
+    seal_key: SealKey,
     http: openidconnect::reqwest::Client,
-    metadata: RwLock<Option<(Instant, ProviderMetadataWithLogout)>>,
+    metadata: RwLock<Option<(Instant, Metadata)>>,
 }
+
+/// Provider metadata beyond the core and logout fields that Sagsspor reads.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExtraProviderMetadata {
+    /// RFC 9207: the provider puts `iss` into every authorization response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_response_iss_parameter_supported: Option<bool>,
+}
+
+impl AdditionalProviderMetadata for ExtraProviderMetadata {}
+
+/// A provider's discovery document as Sagsspor reads it: the core fields, end-session
+/// (RP-initiated logout) and [`ExtraProviderMetadata`]. (The crate's own
+/// `ProviderMetadataWithLogout` drops every field it does not know, RFC 9207's among them.)
+pub type Metadata = ProviderMetadata<
+    LogoutProviderMetadata<ExtraProviderMetadata>,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// The scopes asked for unless configured otherwise (`SAGSSPOR_OIDC_SCOPES`,
+/// `SAGSSPOR_STAFF_OIDC_SCOPES`).
+pub const DEFAULT_SCOPES: &str = "openid profile email";
 
 /// The settings of one provider, from configuration.
 #[derive(Debug, Clone)]
@@ -84,13 +129,13 @@ pub struct ProviderSettings {
     pub client_id: String,
     pub client_secret: String,
     pub claims: ClaimMapping,
+    /// The scopes to ask for, space-separated (e.g. [`DEFAULT_SCOPES`] and the broker's scope
+    /// for the CVR claims); `openid` is asked for whether listed or not.
+    pub scopes: String,
 }
 
 /// Discovery documents are cached this long.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
-/// A login must come back within this many seconds.
-const PENDING_LOGIN_SECONDS: i64 = 15 * 60;
-const PENDING_KEY: &str = "oidc_pending";
 
 impl OidcProvider {
     /// A provider of this kind; `public_url` is where users reach Sagsspor.
@@ -104,11 +149,20 @@ impl OidcProvider {
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(15))
             .build()?;
+        let mut scopes: Vec<Scope> = Vec::new();
+        for scope in settings.scopes.split_whitespace() {
+            // The crate always asks for `openid` itself.
+            if scope != "openid" && !scopes.iter().any(|s| s.as_str() == scope) {
+                scopes.push(Scope::new(scope.to_string()));
+            }
+        }
         Ok(OidcProvider {
             kind,
             issuer: IssuerUrl::new(settings.issuer)?,
             client_id: ClientId::new(settings.client_id),
+            seal_key: SealKey::from_client_secret(&settings.client_secret),
             client_secret: ClientSecret::new(settings.client_secret),
+            scopes,
             redirect: RedirectUrl::new(format!(
                 "{}{}",
                 public_url.trim_end_matches('/'),
@@ -121,13 +175,13 @@ impl OidcProvider {
     }
 
     /// The provider's discovery document, fetched once an hour.
-    async fn metadata(&self) -> Result<ProviderMetadataWithLogout, AppError> {
+    async fn metadata(&self) -> Result<Metadata, AppError> {
         if let Some((fetched, metadata)) = self.metadata.read().await.as_ref() {
             if fetched.elapsed() < METADATA_TTL {
                 return Ok(metadata.clone());
             }
         }
-        let metadata = ProviderMetadataWithLogout::discover_async(self.issuer.clone(), &self.http)
+        let metadata = Metadata::discover_async(self.issuer.clone(), &self.http)
             .await
             .map_err(|error| {
                 tracing::warn!(issuer = %self.issuer.as_str(), %error, "OpenID discovery failed");
@@ -135,6 +189,11 @@ impl OidcProvider {
             })?;
         *self.metadata.write().await = Some((Instant::now(), metadata.clone()));
         Ok(metadata)
+    }
+
+    /// Whether the pending login's cookie may only travel over https (the callback is https).
+    fn secure_cookie(&self) -> bool {
+        self.redirect.url().scheme() == "https"
     }
 }
 
@@ -165,17 +224,6 @@ impl OidcConfig {
     }
 }
 
-/// A login on its way through the provider, kept in the session.
-#[derive(Debug, Serialize, Deserialize)]
-struct PendingLogin {
-    kind: LoginKind,
-    state: String,
-    nonce: String,
-    pkce_verifier: String,
-    next: Option<String>,
-    started_at: i64,
-}
-
 /// Claims beyond the standard ones (the CVR number, the authority), whatever their names.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct ExtraClaims {
@@ -195,11 +243,11 @@ impl ExtraClaims {
     }
 }
 
-/// `GET /auth/login` and `GET /auth/staff/login`: sends the browser to the provider.
+/// `GET /auth/login` and `GET /auth/staff/login`: sends the browser to the provider, the login
+/// in flight sealed in a cookie for the callback (nothing is written to the session store).
 pub async fn login(
     kind: LoginKind,
     state: &HttpState,
-    session: &Session,
     next: Option<String>,
     locale: Locale,
 ) -> Response {
@@ -235,8 +283,7 @@ pub async fn login(
             CsrfToken::new_random,
             Nonce::new_random,
         )
-        .add_scope(Scope::new("profile".into()))
-        .add_scope(Scope::new("email".into()))
+        .add_scopes(provider.scopes.iter().cloned())
         .set_pkce_challenge(challenge)
         .url();
     let pending = PendingLogin {
@@ -247,10 +294,14 @@ pub async fn login(
         next: next.filter(|n| is_local_path(n)),
         started_at: now_utc().and_utc().timestamp(),
     };
-    if let Err(error) = session.insert(PENDING_KEY, pending).await {
-        return AppError::internal("session", &error).into_response();
+    let mut response = Redirect::to(url.as_str()).into_response();
+    match pending.set_cookie(&provider.seal_key, provider.secure_cookie()) {
+        Some(cookie) => {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        None => AppError::internal("login cookie", &"not a header value").into_response(),
     }
-    Redirect::to(url.as_str()).into_response()
 }
 
 /// The provider's answer on the redirect URI.
@@ -262,22 +313,35 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// `GET /auth/callback` and `GET /auth/staff/callback`: finishes the login.
+/// `GET /auth/callback` and `GET /auth/staff/callback`: finishes the login begun in this
+/// browser, whose sealed cookie it reads and removes.
 pub async fn callback(
     kind: LoginKind,
     state: &HttpState,
     session: &Session,
+    headers: &HeaderMap,
     query: CallbackQuery,
-    locale: Locale,
 ) -> Response {
-    match finish_login(kind, state, session, query).await {
+    let locale = locale_of(headers);
+    let provider = state.oidc.provider(kind);
+    // One use only: the pending login is opened once and its cookie removed whatever happens.
+    let pending = provider.and_then(|provider| {
+        pending_login::from_request(headers)
+            .and_then(|sealed| PendingLogin::open(&sealed, &provider.seal_key))
+    });
+    let mut response = match finish_login(kind, state, session, pending, query).await {
         Ok(target) => Redirect::to(&target).into_response(),
         Err(LoginFailure::User(message)) => login_problem(locale, StatusCode::BAD_REQUEST, message),
         Err(LoginFailure::Internal(context, detail)) => {
             tracing::warn!(login = kind.as_str(), context, detail = %detail, "login failed");
             login_problem(locale, StatusCode::BAD_GATEWAY, "login.failed")
         }
+    };
+    let secure = provider.is_some_and(|provider| provider.secure_cookie());
+    if let Some(clear) = pending_login::clear_cookie(kind, secure) {
+        response.headers_mut().append(header::SET_COOKIE, clear);
     }
+    response
 }
 
 enum LoginFailure {
@@ -295,23 +359,16 @@ async fn finish_login(
     kind: LoginKind,
     state: &HttpState,
     session: &Session,
+    pending: Option<PendingLogin>,
     query: CallbackQuery,
 ) -> Result<String, LoginFailure> {
     let provider = state
         .oidc
         .provider(kind)
         .ok_or(LoginFailure::User("login.not_configured"))?;
-    // One use only: the pending login leaves the session whatever happens next.
-    let pending: PendingLogin = session
-        .remove(PENDING_KEY)
-        .await
-        .map_err(|e| internal("session")(&e))?
+    let pending = pending
+        .filter(|pending| pending.is_current(kind, now_utc().and_utc().timestamp()))
         .ok_or(LoginFailure::User("login.expired"))?;
-    if pending.kind != kind
-        || now_utc().and_utc().timestamp() - pending.started_at > PENDING_LOGIN_SECONDS
-    {
-        return Err(LoginFailure::User("login.expired"));
-    }
     if let Some(error) = query.error {
         tracing::info!(login = kind.as_str(), error, "provider refused the login");
         return Err(LoginFailure::User("login.aborted"));
@@ -323,19 +380,22 @@ async fn finish_login(
         .metadata()
         .await
         .map_err(|e| internal("discovery")(&e))?;
-    // RFC 9207: the response must say which issuer sent it (mix-up attacks); the crate does not check.
+    // RFC 9207: the response must say which issuer sent it (mix-up attacks); the crate does not
+    // check. A provider that advertises the parameter always sends it (§2.4).
     match query.iss.as_deref() {
         Some(iss) if iss != provider.issuer.as_str() => {
-            return Err(LoginFailure::Internal(
-                "iss",
-                format!("unexpected issuer {iss}"),
-            ))
+            tracing::warn!(
+                login = kind.as_str(),
+                "authorization response from another issuer refused"
+            );
+            return Err(LoginFailure::User("login.wrong_issuer"));
         }
         None if metadata_says_iss_is_sent(&metadata) => {
-            return Err(LoginFailure::Internal(
-                "iss",
-                "missing issuer parameter".into(),
-            ))
+            tracing::warn!(
+                login = kind.as_str(),
+                "authorization response without iss refused"
+            );
+            return Err(LoginFailure::User("login.wrong_issuer"));
         }
         _ => {}
     }
@@ -483,16 +543,14 @@ async fn finish_login(
     Ok(after_login(pending.next.as_deref(), &viewer))
 }
 
-fn metadata_says_iss_is_sent(metadata: &ProviderMetadataWithLogout) -> bool {
-    // Not a field of the typed metadata; providers that send `iss` also advertise it, and a
-    // response without it from such a provider is refused above. Absent: accept without.
-    serde_json::to_value(metadata)
-        .ok()
-        .and_then(|v| {
-            v.get("authorization_response_iss_parameter_supported")
-                .and_then(|b| b.as_bool())
-        })
-        .unwrap_or(false)
+/// Whether the provider says it sends `iss` with every authorization response (RFC 9207 §3);
+/// a provider that does not say so may leave it out.
+fn metadata_says_iss_is_sent(metadata: &Metadata) -> bool {
+    metadata
+        .additional_metadata()
+        .additional_metadata
+        .authorization_response_iss_parameter_supported
+        == Some(true)
 }
 
 fn is_cvr(text: &str) -> bool {
@@ -564,35 +622,19 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 /// `GET /auth/login`.
 pub async fn applicant_login(
     State(state): State<HttpState>,
-    session: Session,
     headers: HeaderMap,
     Query(q): Query<NextPage>,
 ) -> Response {
-    login(
-        LoginKind::Applicant,
-        &state,
-        &session,
-        q.next,
-        locale_of(&headers),
-    )
-    .await
+    login(LoginKind::Applicant, &state, q.next, locale_of(&headers)).await
 }
 
 /// `GET /auth/staff/login`.
 pub async fn staff_login(
     State(state): State<HttpState>,
-    session: Session,
     headers: HeaderMap,
     Query(q): Query<NextPage>,
 ) -> Response {
-    login(
-        LoginKind::Staff,
-        &state,
-        &session,
-        q.next,
-        locale_of(&headers),
-    )
-    .await
+    login(LoginKind::Staff, &state, q.next, locale_of(&headers)).await
 }
 
 /// `GET /auth/callback`.
@@ -602,14 +644,7 @@ pub async fn applicant_callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    callback(
-        LoginKind::Applicant,
-        &state,
-        &session,
-        q,
-        locale_of(&headers),
-    )
-    .await
+    callback(LoginKind::Applicant, &state, &session, &headers, q).await
 }
 
 /// `GET /auth/staff/callback`.
@@ -619,7 +654,7 @@ pub async fn staff_callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    callback(LoginKind::Staff, &state, &session, q, locale_of(&headers)).await
+    callback(LoginKind::Staff, &state, &session, &headers, q).await
 }
 
 #[cfg(test)]
@@ -637,13 +672,84 @@ mod tests {
                 !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
             })
             .collect();
-        assert!(keys.len() >= 9, "{keys:?}");
+        assert!(keys.len() >= 10, "{keys:?}");
         for key in keys {
             let key: &'static str = Box::leak(format!("login.{key}").into_boxed_str());
             for locale in Locale::ALL {
                 assert_ne!(locale.t(key), key, "{key} is missing in {}", locale.code());
             }
         }
+    }
+
+    fn discovery(extra: serde_json::Value) -> Metadata {
+        let mut document = serde_json::json!({
+            "issuer": "http://127.0.0.1:4011",
+            "authorization_endpoint": "http://127.0.0.1:4011/auth",
+            "jwks_uri": "http://127.0.0.1:4011/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "end_session_endpoint": "http://127.0.0.1:4011/session/end"
+        });
+        if let (Some(document), Some(extra)) = (document.as_object_mut(), extra.as_object()) {
+            document.extend(extra.clone());
+        }
+        serde_json::from_value(document).unwrap_or_else(|e| panic!("discovery: {e}"))
+    }
+
+    #[test]
+    fn the_iss_parameter_is_required_when_the_provider_advertises_it() {
+        let advertised = discovery(
+            serde_json::json!({ "authorization_response_iss_parameter_supported": true }),
+        );
+        assert!(metadata_says_iss_is_sent(&advertised));
+        // The logout endpoint is still read beside it.
+        assert!(advertised
+            .additional_metadata()
+            .end_session_endpoint
+            .is_some());
+        let not_sent = discovery(
+            serde_json::json!({ "authorization_response_iss_parameter_supported": false }),
+        );
+        assert!(!metadata_says_iss_is_sent(&not_sent));
+        assert!(!metadata_says_iss_is_sent(&discovery(
+            serde_json::json!({})
+        )));
+    }
+
+    #[test]
+    fn scopes_are_read_space_separated_with_openid_added_by_the_crate() {
+        let provider = |scopes: &str| {
+            OidcProvider::new(
+                LoginKind::Applicant,
+                ProviderSettings {
+                    issuer: "http://127.0.0.1:4011".into(),
+                    client_id: "sagsspor".into(),
+                    client_secret: "secret".into(),
+                    claims: ClaimMapping {
+                        cvr: "cvr".into(),
+                        organisation: "org".into(),
+                        authority: String::new(),
+                        role: String::new(),
+                    },
+                    scopes: scopes.into(),
+                },
+                "http://127.0.0.1:3000",
+            )
+            .map(|p| {
+                p.scopes
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_else(|e| panic!("provider: {e}"))
+        };
+        assert_eq!(provider(DEFAULT_SCOPES), ["profile", "email"]);
+        assert_eq!(
+            provider("  openid profile\temail nemlogin  profile "),
+            ["profile", "email", "nemlogin"]
+        );
+        assert!(provider("openid").is_empty());
     }
 
     #[test]
