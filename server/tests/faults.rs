@@ -189,6 +189,35 @@ both_backends!(
     }
 );
 
+/// SQLite has one writer at a time: a read that wrote the client's last use would queue behind
+/// every write (PostgreSQL's update skips a row its filter rules out without waiting).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_reads_do_not_wait_for_a_writer_to_note_the_clients_last_use() {
+    let test_db = support::TestDb::sqlite().await;
+    let db = &test_db.db;
+    let token = token_for(db, 851).await;
+    let case = register(db, &token, "ESDH-TOUCH-1").await;
+    let uri = format!("/api/v1/cases/{}", case["reference"].as_str().unwrap());
+
+    // Another writer holds the write lock while the case system reads.
+    let mut writer = db.conn().await.unwrap();
+    writer.begin().await.unwrap();
+    let started = Instant::now();
+    let (read, _) = tokio::time::timeout(
+        Duration::from_secs(5),
+        call(db, api("GET", &uri, &token, None, &[])),
+    )
+    .await
+    .expect("a read does not wait for a writer");
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    writer.rollback().await.unwrap();
+}
+
 // --- 15: retries racing with the same Idempotency-Key --------------------------------------
 
 /// Every answer is the first one, byte for byte.
