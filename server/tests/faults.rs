@@ -143,11 +143,15 @@ both_backends!(
             let abandoned = router.clone().oneshot(request);
             let _ = tokio::time::timeout(Duration::from_millis(1 + 2 * n), abandoned).await;
             let next = new_case(&format!("ESDH-NEXT-{n}"));
-            let (answer, took) = timed(api("POST", "/api/v1/cases", &token, Some(&next), &[])).await;
+            let (answer, took) =
+                timed(api("POST", "/api/v1/cases", &token, Some(&next), &[])).await;
             assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
             slowest = slowest.max(took);
         }
-        assert!(slowest < Duration::from_secs(1), "slowest next write {slowest:?}");
+        assert!(
+            slowest < Duration::from_secs(1),
+            "slowest next write {slowest:?}"
+        );
         // PostgreSQL shows it directly: no session of the pool is left inside a transaction.
         let mut conn = db.conn().await.unwrap();
         if let app::db::Conn::Postgres(c) = &mut conn {
@@ -707,8 +711,33 @@ async fn readiness_body(db: &Database, sqlite_dir: Option<&std::path::Path>) {
         "{}",
         answer.body
     );
+}
 
-    // A login then meets the site's 503 page in the visitor's language, not plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_without_a_writable_database_gets_the_503_page_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(None, dir.path()).unwrap();
+    db.migrate().await.unwrap();
+    login_page_body(&db, Some(dir.path())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_without_a_writable_database_gets_the_503_page_on_postgresql() {
+    let Some(test_db) = support::TestDb::postgres().await else {
+        eprintln!("TEST_DATABASE_URL is not set: skipped");
+        return;
+    };
+    login_page_body(&test_db.db, None).await;
+}
+
+async fn login_page_body(db: &Database, sqlite_dir: Option<&std::path::Path>) {
+    let documents = tempfile::tempdir().unwrap();
+    let store = DocumentStore::new(documents.path(), 1024);
+    let state = |db: &Database, store: &DocumentStore| {
+        AppState::new(db.clone(), RunMode::Demo).with_documents(store.clone())
+    };
+    let frozen = read_only(db, sqlite_dir).await;
+    // A login meets the site's 503 page in the visitor's language, not plain text.
     let login = Request::get("/demo/login/borger")
         .header(header::ACCEPT, "text/html")
         .header(header::COOKIE, "sagsspor_sprog=en")
