@@ -87,6 +87,9 @@ impl MigrationRun {
     }
 }
 
+/// The PostgreSQL advisory lock key of start-up work ("sagsspor" in ASCII, as a number).
+const STARTUP_LOCK: i64 = 0x7361_6773_7370_6f72;
+
 /// Which database a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -107,9 +110,80 @@ pub enum Database {
     reason = "one short-lived value per request; boxing would add an allocation to every query path"
 )]
 pub enum Conn {
-    Postgres(Object<AsyncPgConnection>),
-    Sqlite(Object<SqliteAsync>),
+    Postgres(PooledPg),
+    Sqlite(PooledSqlite),
 }
+
+// A connection borrowed from the pool never goes back into it inside a transaction.
+//
+// When a request's future is dropped (the client went away) between `BEGIN` and `COMMIT`, the
+// connection would otherwise wait idle in the pool with its transaction open — on SQLite holding
+// the write lock, so every other writer waits out the busy timeout; on PostgreSQL holding its row
+// locks until the pool happens to hand it out again. Dropped inside a transaction, it is instead
+// taken out of the pool and closed, which rolls the transaction back at once (SQLite on close,
+// PostgreSQL when the session ends); the pool opens a fresh connection when it needs one.
+macro_rules! pooled_connection {
+    ($name:ident, $connection:ty) => {
+        #[doc = concat!(
+            "A pooled `", stringify!($connection), "`: closed rather than given back to the ",
+            "pool when dropped inside a transaction, so that transaction ends at once."
+        )]
+        pub struct $name(Option<Object<$connection>>);
+
+        impl $name {
+            fn new(object: Object<$connection>) -> Self {
+                $name(Some(object))
+            }
+
+            /// Takes the connection out of the pool for good.
+            fn detach(mut self) -> $connection {
+                match self.0.take() {
+                    Some(object) => Object::take(object),
+                    None => unreachable!("a pooled connection is only empty while it is dropped"),
+                }
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $connection;
+
+            fn deref(&self) -> &$connection {
+                match &self.0 {
+                    Some(object) => object,
+                    None => unreachable!("a pooled connection is only empty while it is dropped"),
+                }
+            }
+        }
+
+        impl std::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $connection {
+                match &mut self.0 {
+                    Some(object) => object,
+                    None => unreachable!("a pooled connection is only empty while it is dropped"),
+                }
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                use diesel_async::pooled_connection::PoolableConnection as _;
+                let Some(mut object) = self.0.take() else {
+                    return;
+                };
+                // `is_broken` is true inside a transaction (or after a failed one).
+                if !std::thread::panicking() && object.is_broken() {
+                    tracing::warn!(
+                        "a connection was given back inside a transaction; closing it to roll back"
+                    );
+                    drop(Object::take(object));
+                }
+            }
+        }
+    };
+}
+
+pooled_connection!(PooledPg, AsyncPgConnection);
+pooled_connection!(PooledSqlite, SqliteAsync);
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +199,12 @@ pub enum OpenError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl From<DbError> for OpenError {
+    fn from(error: DbError) -> Self {
+        OpenError::Connect(error.to_string())
+    }
 }
 
 impl Database {
@@ -199,14 +279,52 @@ impl Database {
             )
         };
         Ok(match self {
-            Database::Postgres(pool) => Conn::Postgres(pool.get().await.map_err(unavailable)?),
-            Database::Sqlite(pool) => Conn::Sqlite(pool.get().await.map_err(unavailable)?),
+            Database::Postgres(pool) => {
+                Conn::Postgres(PooledPg::new(pool.get().await.map_err(unavailable)?))
+            }
+            Database::Sqlite(pool) => {
+                Conn::Sqlite(PooledSqlite::new(pool.get().await.map_err(unavailable)?))
+            }
         })
     }
 
-    /// Applies every pending migration of this backend; returns how many ran.
+    /// Applies every pending migration of this backend; returns how many ran. Instances
+    /// starting together take turns ([`Database::exclusively`]): the later ones find nothing
+    /// left to do.
     pub async fn migrate(&self) -> Result<usize, OpenError> {
-        self.run_migrations(MigrationRun::Pending).await
+        self.exclusively(async || self.run_migrations(MigrationRun::Pending).await)
+            .await
+    }
+
+    /// Runs start-up work (migrating, seeding) while no other instance runs start-up work on
+    /// the same database: on PostgreSQL under a session advisory lock, on a connection of its
+    /// own that is closed afterwards, so the lock ends with the work — or with the process, if
+    /// it dies. Others wait for it and then run their work, which then finds it done. SQLite
+    /// has one instance by design and runs the work directly.
+    pub async fn exclusively<T, E: From<DbError>>(
+        &self,
+        work: impl AsyncFnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        use diesel_async::RunQueryDsl as _;
+        let Conn::Postgres(pooled) = self.conn().await? else {
+            return work().await;
+        };
+        // Out of the pool: the lock belongs to this session, which must not serve anyone else.
+        let mut session = pooled.detach();
+        diesel::sql_query("SELECT pg_advisory_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(STARTUP_LOCK)
+            .execute(&mut session)
+            .await?;
+        let result = work().await;
+        // Closing the session releases the lock as well; unlocking first says so at once.
+        if let Err(error) = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(STARTUP_LOCK)
+            .execute(&mut session)
+            .await
+        {
+            tracing::warn!(%error, "could not release the start-up lock; closing its session");
+        }
+        result
     }
 
     /// Reverts every migration (used by the test that proves each `down.sql` works).
@@ -223,17 +341,35 @@ impl Database {
         // blocking pool; the connection is detached from the pool for it.
         let result = tokio::task::spawn_blocking(move || match conn {
             Conn::Postgres(pooled) => run.apply(
-                AsyncMigrationHarness::new(Object::take(pooled)),
+                AsyncMigrationHarness::new(pooled.detach()),
                 POSTGRES_MIGRATIONS,
             ),
             Conn::Sqlite(pooled) => run.apply(
-                AsyncMigrationHarness::new(Object::take(pooled)),
+                AsyncMigrationHarness::new(pooled.detach()),
                 SQLITE_MIGRATIONS,
             ),
         })
         .await
         .map_err(|e| OpenError::Migrate(e.to_string()))?;
         result.map_err(|e| OpenError::Migrate(e.to_string()))
+    }
+
+    /// Answers whether the database takes writes now (for `/readyz`): a write that changes
+    /// nothing (an update of no row of diesel's migration table), rolled back at once. A
+    /// read-only file or mount, a PostgreSQL standby or read-only transactions refuse it;
+    /// merely answering queries is not enough to take users' writes.
+    pub async fn check_writable(&self) -> QueryResult<()> {
+        use diesel_async::RunQueryDsl as _;
+        let mut conn = self.conn().await?;
+        conn.begin().await?;
+        let written = dispatch!(&mut conn, |c| diesel::sql_query(
+            "UPDATE __diesel_schema_migrations SET version = version WHERE 1 = 0"
+        )
+        .execute(c)
+        .await);
+        let rolled_back = conn.rollback().await;
+        written?;
+        rolled_back
     }
 
     /// Answers whether the database takes a trivial query (for `/readyz`).
@@ -331,4 +467,25 @@ pub fn is_unique_violation(error: &DbError) -> bool {
         error,
         DbError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// Whether an error says the database cannot store anything now: its disk is full, or it is
+/// read-only (a read-only file or mount, a PostgreSQL standby or read-only transaction).
+/// Neither backend gives these a kind of their own, so the message says it.
+pub fn is_out_of_storage(error: &DbError) -> bool {
+    const SIGNS: [&str; 6] = [
+        "database or disk is full",
+        "no space left on device",
+        "could not extend file",
+        "readonly database",
+        "read-only transaction",
+        "during recovery",
+    ];
+    match error {
+        DbError::DatabaseError(_, info) => {
+            let message = info.message().to_ascii_lowercase();
+            SIGNS.iter().any(|sign| message.contains(sign))
+        }
+        _ => false,
+    }
 }

@@ -68,6 +68,11 @@ impl From<diesel::result::Error> for AppError {
                 tracing::warn!(error = %error, "database unavailable");
                 AppError::Unavailable
             }
+            other if crate::db::is_out_of_storage(&other) => {
+                // A full disk or a read-only database: the service is unavailable, not broken.
+                tracing::warn!(error = %other, "the database takes no writes");
+                AppError::Unavailable
+            }
             other => AppError::internal("database", &other),
         }
     }
@@ -101,23 +106,75 @@ impl From<crate::services::case_events::RecordError> for AppError {
     }
 }
 
-/// Plain handlers (logins, downloads) answer with the status and a short text; the integration
-/// API answers `application/problem+json` through its own wrapper.
+/// Plain handlers (logins, form posts, downloads) answer with the site's error page: the status
+/// and an HTML page in Danish, with the error itself attached to the response, so the server's
+/// error-page layer can word it again in the visitor's language. The integration API answers
+/// `application/problem+json` through its own wrapper.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
+        let mut response = self.page_response(crate::i18n::Locale::default());
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The heading and text of the error page, as translation keys.
+    fn page_keys(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("not_found.title", "not_found.body"),
+            AppError::Forbidden => ("error.forbidden.title", "error.forbidden.body"),
+            AppError::Validation(_) => ("error.validation.title", "error.validation.body"),
+            AppError::Conflict(_) => ("error.conflict.title", "error.conflict.body"),
+            AppError::Unavailable => ("error.unavailable.title", "error.unavailable.body"),
+            AppError::Internal(_) => ("error.internal.title", "error.internal.body"),
+        }
+    }
+
+    /// The site's error page for this error in this language: a whole HTML document in the
+    /// design system's look, with the id of the log line for an internal error.
+    pub fn page(&self, locale: crate::i18n::Locale) -> String {
+        let (title, body) = self.page_keys();
+        let escape = |text: &str| {
+            text.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let reference = match self {
+            AppError::Internal(id) => format!(
+                "<p>{}</p>",
+                escape(&locale.tf("error.internal.reference", &[("id", id)]))
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} — {site}</title>\
+             <link rel=\"stylesheet\" href=\"{theme}\"><link rel=\"stylesheet\" href=\"/assets/main.css\">\
+             </head><body><a class=\"skipnav\" href=\"#main-content\">{skip}</a>\
+             <header class=\"header\"><div class=\"container\"><a href=\"/\">{site}</a></div></header>\
+             <main id=\"main-content\" class=\"container page-content\"><h1>{title}</h1><p>{body}</p>\
+             {reference}<p><a href=\"/\">{front}</a></p></main></body></html>",
+            lang = locale.code(),
+            title = escape(locale.t(title)),
+            site = escape(locale.t("site.name")),
+            theme = crate::app::Theme::Borger.stylesheet(),
+            skip = escape(locale.t("site.skip")),
+            body = escape(locale.t(body)),
+            front = escape(locale.t("not_found.front_link")),
+        )
+    }
+
+    /// The error page as an answer with this error's status.
+    pub fn page_response(&self, locale: crate::i18n::Locale) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
         let status = http::StatusCode::from_u16(self.status())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        let body = match &self {
-            AppError::Internal(id) => format!("{} ({id})", self.code()),
-            _ => self.code().to_string(),
-        };
-        (
-            status,
-            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            body,
-        )
-            .into_response()
+        (status, axum::response::Html(self.page(locale))).into_response()
     }
 }
 

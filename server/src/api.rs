@@ -106,8 +106,14 @@ impl FromRequestParts<HttpState> for ApiCaller {
         let client = crate::api_clients::authenticate(&mut conn, token)
             .await?
             .ok_or_else(|| Problem::unauthorized("the token is unknown or has been revoked"))?;
-        if let Err(error) = ApiClient::touch(&mut conn, client.id, now_utc()).await {
-            tracing::warn!(%error, client_id = client.id, "could not note the client's last use");
+        // A read must not write: the last use is noted only when the stored one is a minute old,
+        // which the row just read already says (a write per request would queue every GET
+        // behind SQLite's one writer).
+        let now = now_utc();
+        if ApiClient::last_use_is_stale(&client, now) {
+            if let Err(error) = ApiClient::touch(&mut conn, client.id, now).await {
+                tracing::warn!(%error, client_id = client.id, "could not note the client's last use");
+            }
         }
         Ok(ApiCaller { client })
     }

@@ -400,8 +400,9 @@ impl Config {
         }
     }
 
-    /// Starts the outbox worker of this process.
-    fn start_outbox_worker(&self, db: &Database, public_url: &str) -> anyhow::Result<()> {
+    /// Starts the outbox worker of this process; it stops when SIGTERM or Ctrl-C arrives (see
+    /// [`OutboxWorker::stopped`]).
+    fn start_outbox_worker(&self, db: &Database, public_url: &str) -> anyhow::Result<OutboxWorker> {
         let delivery = self.delivery(public_url)?;
         match &delivery.mail {
             MailTransport::Smtp(_) => tracing::info!("e-mail goes out over SMTP"),
@@ -409,12 +410,32 @@ impl Config {
                 tracing::info!(folder = %dir.display(), "no SMTP server configured: e-mail is written as .eml files")
             }
         }
-        crate::outbox_worker::spawn(
-            db.clone(),
-            delivery,
-            WorkerSettings::new(self.notifications.reminder_days),
-        );
-        Ok(())
+        let settings = WorkerSettings::new(self.notifications.reminder_days);
+        let grace = settings.shutdown_grace;
+        let (trigger, shutdown) = crate::shutdown::channel();
+        tokio::spawn(async move {
+            crate::shutdown::terminated().await;
+            trigger.trigger();
+        });
+        let task = crate::outbox_worker::spawn(db.clone(), delivery, settings, shutdown);
+        Ok(OutboxWorker { task, grace })
+    }
+}
+
+/// The running outbox worker of this process.
+struct OutboxWorker {
+    task: tokio::task::JoinHandle<()>,
+    grace: std::time::Duration,
+}
+
+impl OutboxWorker {
+    /// Waits (a little longer than its grace period) for the worker to finish the message it is
+    /// sending and give back the rest of its lease; it got the same signal as the HTTP server.
+    async fn stopped(self) {
+        let limit = self.grace + std::time::Duration::from_secs(2);
+        if tokio::time::timeout(limit, self.task).await.is_err() {
+            tracing::warn!("the outbox worker did not stop in time");
+        }
     }
 }
 
@@ -444,14 +465,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .context("migrating the embedded database")?;
             }
-            config.start_outbox_worker(&db, &http.public_url)?;
+            let worker = config.start_outbox_worker(&db, &http.public_url)?;
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
                 documents: config.document_store(),
                 ..AppState::new(db, RunMode::Serve)
             };
-            crate::http::serve(config.listen, state, http, Vec::new()).await
+            crate::http::serve(config.listen, state, http, Vec::new()).await?;
+            worker.stopped().await;
+            Ok(())
         }
         Command::Demo { cases } => {
             let http = config.http()?;
@@ -465,14 +488,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .context("generating cases")?;
             }
-            config.start_outbox_worker(&db, &http.public_url)?;
+            let worker = config.start_outbox_worker(&db, &http.public_url)?;
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
                 documents: config.document_store(),
                 ..AppState::new(db, RunMode::Demo)
             };
-            crate::http::serve(config.listen, state, http, links).await
+            crate::http::serve(config.listen, state, http, links).await?;
+            worker.stopped().await;
+            Ok(())
         }
         Command::Bench {
             authority,

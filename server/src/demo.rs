@@ -224,20 +224,26 @@ pub async fn seed_if_empty(
     documents: &DocumentStore,
     public_url: &str,
 ) -> anyhow::Result<Vec<String>> {
-    let mut conn = db.conn().await?;
-    if Case::count(&mut conn).await? == 0 {
-        let now = now_utc();
-        let letters = Letters {
-            documents,
-            public_url,
-        };
-        // The applicants exist before their cases, so the cases' histories notify them.
-        seed_contact_preferences(&mut conn, now).await?;
-        for index in 0..DEMO_CASES {
-            seed_case(&mut conn, &letters, index, now).await?;
+    // Instances starting together on one database take turns, so only the first one seeds.
+    db.exclusively(async || {
+        let mut conn = db.conn().await?;
+        if Case::count(&mut conn).await? == 0 {
+            let now = now_utc();
+            let letters = Letters {
+                documents,
+                public_url,
+            };
+            // The applicants exist before their cases, so the cases' histories notify them.
+            seed_contact_preferences(&mut conn, now).await?;
+            for index in 0..DEMO_CASES {
+                seed_case(&mut conn, &letters, index, now).await?;
+            }
+            tracing::info!(cases = DEMO_CASES, "demo data seeded");
         }
-        tracing::info!(cases = DEMO_CASES, "demo data seeded");
-    }
+        Ok::<(), anyhow::Error>(())
+    })
+    .await?;
+    let mut conn = db.conn().await?;
     // One login link per persona, then one case per state to look at.
     let mut links: Vec<String> = app::auth::DEMO_PERSONAS
         .iter()

@@ -258,6 +258,7 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
         .layer(middleware::from_fn(keep_secret_addresses_private))
         .layer(middleware::from_fn(auth::attach_user))
         .layer(session_layer(session_store, &config.sessions))
+        .layer(middleware::from_fn(error_pages_in_the_visitors_language))
         .with_state(state)
         // The API has no sessions and no forms: machine clients with bearer tokens, outside the
         // site's session and cross-site layers.
@@ -288,6 +289,41 @@ pub fn router_with(app_state: AppState, config: HttpConfig) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+}
+
+/// Every error of a plain handler (login, form post, download) reaches the visitor as the site's
+/// error page in their language: [`AppError`](app::error::AppError)'s answer carries the error,
+/// and it is worded here for the language cookie of the request. A session that could not be
+/// saved (the session layer answers an empty 500) means the database takes no writes: the
+/// visitor gets the 503 page.
+async fn error_pages_in_the_visitors_language(request: Request, next: Next) -> Response {
+    let locale = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_cookie_header)
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    let error = match response.extensions().get::<app::error::AppError>() {
+        Some(error) => error.clone(),
+        None if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+            && !response.headers().contains_key(header::CONTENT_TYPE) =>
+        {
+            app::error::AppError::Unavailable
+        }
+        None => return response,
+    };
+    let page = error.page_response(locale);
+    let (mut parts, _) = response.into_parts();
+    let (page_parts, body) = page.into_parts();
+    parts.status = page_parts.status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if let Some(content_type) = page_parts.headers.get(header::CONTENT_TYPE) {
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    Response::from_parts(parts, body)
 }
 
 /// Addresses that are themselves secrets (the tracking page `/spor/{token}` and the calendar feed
@@ -491,15 +527,27 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers.
+/// Ready when the instance can do its work: the database answers and takes writes, and the
+/// document store can write a file (a full disk or a read-only mount answers 503, so a balancer
+/// sends users elsewhere instead of to failing writes).
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
-    match state.app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(error) => {
-            tracing::warn!(%error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
+    if let Err(error) = state.app.db.check_writable().await {
+        tracing::warn!(%error, "readiness check failed: database");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
+    let documents = state.app.documents.clone();
+    let stored = tokio::task::spawn_blocking(move || documents.check_writable())
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|checked| checked.map_err(|e| e.to_string()));
+    if let Err(error) = stored {
+        tracing::warn!(%error, "readiness check failed: document store");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "document store not writable",
+        );
+    }
+    (StatusCode::OK, "ready")
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -635,26 +683,6 @@ pub async fn forget_old_idempotency_answers(
 }
 
 async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::warn!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    crate::shutdown::terminated().await;
     tracing::info!("shutting down: finishing requests in flight");
 }

@@ -17,6 +17,7 @@ pub mod my_cases;
 pub mod oidc;
 pub mod outbox_worker;
 pub mod settings;
+pub mod shutdown;
 pub mod statistics;
 pub mod telemetry;
 pub mod webhooks;

@@ -6,6 +6,7 @@
 //! Without an SMTP server or SMS gateway configured (the embedded default), e-mail is written as
 //! `.eml` files and SMS as lines of `sms.log` in the outbox folder, through the same path.
 
+use crate::shutdown::Shutdown;
 use crate::webhooks::ReceiverScope;
 use app::db::outbox::OutboxMessage;
 use app::db::webhooks::{endpoint_id_of, WebhookEndpoint, WEBHOOK_CHANNEL};
@@ -293,6 +294,9 @@ pub struct WorkerSettings {
     /// The longest one message may take to send; a server that stalls longer is tried again
     /// later (kept well below `lease`, so a stalled send never outlives the lease).
     pub send_timeout: Duration,
+    /// How long a message being sent when the process is asked to stop may still take; cut
+    /// off after that, it is tried again later (by any instance).
+    pub shutdown_grace: Duration,
 }
 
 impl WorkerSettings {
@@ -310,6 +314,7 @@ impl WorkerSettings {
             reminder_days,
             reminder_every: Duration::from_secs(600),
             send_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 
@@ -346,6 +351,22 @@ pub async fn deliver_batch(
     settings: &WorkerSettings,
     now: NaiveDateTime,
 ) -> anyhow::Result<Round> {
+    deliver_batch_until(db, delivery, settings, now, &Shutdown::never()).await
+}
+
+/// [`deliver_batch`] that stops when `shutdown` fires: the message being sent may finish within
+/// [`WorkerSettings::shutdown_grace`], and the messages of the batch not yet begun are given back
+/// at once (lease and attempt), so another instance takes them without waiting out the lease.
+pub async fn deliver_batch_until(
+    db: &Database,
+    delivery: &Delivery,
+    settings: &WorkerSettings,
+    now: NaiveDateTime,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Round> {
+    if shutdown.is_requested() {
+        return Ok(Round::default());
+    }
     let mut conn = db.conn().await?;
     let taken = OutboxMessage::claim_due(
         &mut conn,
@@ -356,7 +377,16 @@ pub async fn deliver_batch(
     )
     .await?;
     let mut round = Round::default();
-    for message in taken {
+    let mut taken = taken.into_iter();
+    while let Some(message) = taken.next() {
+        if shutdown.is_requested() {
+            let rest: Vec<i64> = std::iter::once(message.id)
+                .chain(taken.map(|m| m.id))
+                .collect();
+            let released = OutboxMessage::release(&mut conn, &rest, &settings.worker_id).await?;
+            tracing::info!(released, "stopping: leased messages given back");
+            break;
+        }
         let send = async {
             if message.channel == WEBHOOK_CHANNEL {
                 // The receiver's address and secret are read now: a receiver removed since the
@@ -379,14 +409,23 @@ pub async fn deliver_batch(
                 delivery.send(&message).await
             }
         };
-        let sent = tokio::time::timeout(settings.send_timeout, send)
-            .await
-            .unwrap_or_else(|_| {
-                Err(SendError::Transient(format!(
-                    "the receiver did not answer within {} s",
-                    settings.send_timeout.as_secs_f32()
-                )))
-            });
+        let cut_off_at_shutdown = async {
+            shutdown.requested().await;
+            tokio::time::sleep(settings.shutdown_grace).await;
+        };
+        let sent = tokio::select! {
+            sent = tokio::time::timeout(settings.send_timeout, send) => {
+                sent.unwrap_or_else(|_| {
+                    Err(SendError::Transient(format!(
+                        "the receiver did not answer within {} s",
+                        settings.send_timeout.as_secs_f32()
+                    )))
+                })
+            }
+            () = cut_off_at_shutdown => Err(SendError::Transient(
+                "cut off: the process stopped while sending".to_string(),
+            )),
+        };
         match sent {
             Ok(()) => {
                 OutboxMessage::mark_sent(&mut conn, message.id, app::state::now_utc().max(now))
@@ -416,9 +455,20 @@ pub async fn deliver_due(
     settings: &WorkerSettings,
     now: NaiveDateTime,
 ) -> anyhow::Result<Round> {
+    deliver_due_until(db, delivery, settings, now, &Shutdown::never()).await
+}
+
+/// [`deliver_due`] that stops as [`deliver_batch_until`] does when `shutdown` fires.
+pub async fn deliver_due_until(
+    db: &Database,
+    delivery: &Delivery,
+    settings: &WorkerSettings,
+    now: NaiveDateTime,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Round> {
     let mut total = Round::default();
     loop {
-        let round = deliver_batch(db, delivery, settings, now).await?;
+        let round = deliver_batch_until(db, delivery, settings, now, shutdown).await?;
         total.sent += round.sent;
         total.retried += round.retried;
         total.failed += round.failed;
@@ -442,12 +492,14 @@ pub async fn remind(
     )
 }
 
-/// Runs the worker until the process ends: due messages every `poll`, reminders every
-/// `reminder_every`. Errors (the database briefly away) are logged and the loop goes on.
+/// Runs the worker until `shutdown` fires: due messages every `poll`, reminders every
+/// `reminder_every`. Errors (the database briefly away) are logged and the loop goes on. On
+/// shutdown the task finishes the message in flight, gives back the rest of its lease and ends.
 pub fn spawn(
     db: Database,
     delivery: Delivery,
     settings: WorkerSettings,
+    shutdown: Shutdown,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut poll = tokio::time::interval(settings.poll);
@@ -455,9 +507,15 @@ pub fn spawn(
         let mut reminders = tokio::time::interval(settings.reminder_every);
         reminders.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            if shutdown.is_requested() {
+                tracing::info!("outbox worker stopped");
+                return;
+            }
             tokio::select! {
+                () = shutdown.requested() => {}
                 _ = poll.tick() => {
-                    if let Err(error) = deliver_due(&db, &delivery, &settings, app::state::now_utc()).await {
+                    let now = app::state::now_utc();
+                    if let Err(error) = deliver_due_until(&db, &delivery, &settings, now, &shutdown).await {
                         tracing::warn!(%error, "outbox round failed");
                     }
                 }

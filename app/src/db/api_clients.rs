@@ -95,9 +95,20 @@ impl ApiClient {
         Ok(changed == 1)
     }
 
+    /// How often a client's last use is written down.
+    pub const LAST_USE_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+    /// Whether the stored last use is old enough to be written again at `now` (checked on the
+    /// row in memory, so most requests write nothing).
+    pub fn last_use_is_stale(client: &ApiClient, now: NaiveDateTime) -> bool {
+        client
+            .last_used_at
+            .is_none_or(|at| at < now - Self::LAST_USE_EVERY)
+    }
+
     /// Notes that the client was seen, at most once a minute (a write per call would be waste).
     pub async fn touch(conn: &mut Conn, id: i64, at: NaiveDateTime) -> QueryResult<()> {
-        let a_minute_ago = at - chrono::TimeDelta::minutes(1);
+        let a_minute_ago = at - Self::LAST_USE_EVERY;
         dispatch!(conn, |c| diesel::update(
             api_clients::table.find(id).filter(
                 api_clients::last_used_at

@@ -260,6 +260,16 @@ impl Case {
             .optional())
     }
 
+    /// A case's version and state, read together from its row.
+    pub async fn version_and_state(conn: &mut Conn, id: i64) -> QueryResult<Option<(i64, String)>> {
+        dispatch!(conn, |c| cases::table
+            .find(id)
+            .select((cases::version, cases::state))
+            .first(c)
+            .await
+            .optional())
+    }
+
     /// One case by its digital reference.
     pub async fn find_by_reference(
         conn: &mut Conn,

@@ -42,13 +42,38 @@ impl IdempotencyRecord {
             .optional())
     }
 
-    /// Stores an answer. A unique violation means another request with the same key got there
-    /// first (its transaction committed while this one ran).
-    pub async fn insert(conn: &mut Conn, record: &IdempotencyRecord) -> QueryResult<()> {
-        dispatch!(conn, |c| diesel::insert_into(idempotency_records::table)
+    /// Claims a key for the request that runs in the caller's transaction, before it does its
+    /// work: writes the row with an empty answer unless the key has one. `false` means another
+    /// request has the key — and by then its answer is committed: PostgreSQL makes the insert
+    /// wait while the other transaction holds the same key, SQLite has one writer at a time.
+    /// The caller fills the answer in with [`IdempotencyRecord::keep_answer`] in the same
+    /// transaction, so no one ever reads an empty one.
+    pub async fn claim(conn: &mut Conn, record: &IdempotencyRecord) -> QueryResult<bool> {
+        let written = dispatch!(conn, |c| diesel::insert_into(idempotency_records::table)
             .values(record)
+            .on_conflict((
+                idempotency_records::client_id,
+                idempotency_records::idempotency_key,
+            ))
+            .do_nothing()
             .execute(c)
             .await)?;
+        Ok(written == 1)
+    }
+
+    /// Writes the answer of a claimed key.
+    pub async fn keep_answer(conn: &mut Conn, record: &IdempotencyRecord) -> QueryResult<()> {
+        dispatch!(conn, |c| diesel::update(
+            idempotency_records::table.find((record.client_id, record.idempotency_key.as_str()))
+        )
+        .set((
+            idempotency_records::status_code.eq(record.status_code),
+            idempotency_records::response_body.eq(&record.response_body),
+            idempotency_records::etag.eq(&record.etag),
+            idempotency_records::location.eq(&record.location),
+        ))
+        .execute(c)
+        .await)?;
         Ok(())
     }
 

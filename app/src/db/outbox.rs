@@ -134,6 +134,25 @@ impl OutboxMessage {
         Ok(())
     }
 
+    /// Gives leased messages back untried (a worker stopping): free for any worker at once, and
+    /// the attempt the lease counted is taken back. Only this owner's pending messages; returns
+    /// how many.
+    pub async fn release(conn: &mut Conn, ids: &[i64], owner: &str) -> QueryResult<usize> {
+        dispatch!(conn, |c| diesel::update(
+            outbox_messages::table
+                .filter(outbox_messages::id.eq_any(ids))
+                .filter(outbox_messages::status.eq("pending"))
+                .filter(outbox_messages::lease_owner.eq(owner))
+        )
+        .set((
+            outbox_messages::leased_until.eq(None::<NaiveDateTime>),
+            outbox_messages::lease_owner.eq(None::<String>),
+            outbox_messages::attempts.eq(outbox_messages::attempts - 1),
+        ))
+        .execute(c)
+        .await)
+    }
+
     /// Sending failed for now: try again at `next_attempt_at`.
     pub async fn schedule_retry(
         conn: &mut Conn,

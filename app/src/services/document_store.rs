@@ -115,6 +115,21 @@ impl DocumentStore {
         })
     }
 
+    /// Answers whether a file can be written to the store now (for `/readyz`): writes a few
+    /// kilobytes to a probe file, forces them to disk and removes it, so a full disk, a
+    /// read-only mount or a missing folder shows before an upload meets it. Blocking I/O.
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        let temp_dir = self.root.join("tmp");
+        std::fs::create_dir_all(&temp_dir)?;
+        let probe = temp_dir.join(format!("ready-{:032x}.probe", rand::random::<u128>()));
+        let written = std::fs::File::create(&probe).and_then(|mut file| {
+            file.write_all(&[0_u8; 4096])?;
+            file.sync_all()
+        });
+        let _ = std::fs::remove_file(&probe);
+        Ok(written?)
+    }
+
     /// Stores bytes already in memory (a generated decision letter).
     pub fn store_bytes(&self, bytes: &[u8]) -> Result<StoredFile, StoreError> {
         let mut upload = self.begin()?;

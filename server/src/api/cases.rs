@@ -676,12 +676,12 @@ pub async fn register(
         let submitted = EventRequest::new(EventKind::Submitted, actor, received_at);
         record(conn, draft.id, None, &submitted)
             .await
-            .map_err(|e| Problem::from_record(e, "draft"))?;
+            .map_err(|e| Problem::from_record(e, "draft").of_case(draft.id))?;
         let mut registered = EventRequest::new(EventKind::Registered, actor, registered_at);
         registered.esdh_number = Some(esdh_number);
         record(conn, draft.id, None, &registered)
             .await
-            .map_err(|e| Problem::from_record(e, "submitted"))?;
+            .map_err(|e| Problem::from_record(e, "submitted").of_case(draft.id))?;
         case_answer(conn, draft.id, StatusCode::CREATED, &origin, |output| {
             Answer::json(StatusCode::CREATED, &output)
         })
@@ -1166,7 +1166,7 @@ pub async fn post_event(
         let case = own_case(conn, &caller, &reference).await?;
         if let Some(expected) = expected_version {
             if expected != case.version {
-                return Err(Problem::stale(case.version, &case.state));
+                return Err(Problem::stale(case.version, &case.state).of_case(case.id));
             }
         }
         let latest = CaseEvent::for_case(conn, case.id)
@@ -1190,11 +1190,15 @@ pub async fn post_event(
             user_id: None,
             label: &label,
         };
-        let refused = |e| match (e, expected_version) {
-            (app::services::case_events::RecordError::Conflict { current_version }, Some(_)) => {
-                Problem::stale(current_version, &case.state)
+        let refused = |e| {
+            match (e, expected_version) {
+                (
+                    app::services::case_events::RecordError::Conflict { current_version },
+                    Some(_),
+                ) => Problem::stale(current_version, &case.state),
+                (e, _) => Problem::from_record(e, &case.state),
             }
-            (e, _) => Problem::from_record(e, &case.state),
+            .of_case(case.id)
         };
         let kind = input.kind.event_kind();
         let recorded = match input.kind {
@@ -1404,7 +1408,7 @@ pub async fn upload_document(
         let case = own_case(conn, &caller, &reference).await?;
         if let Some(expected) = expected_version {
             if expected != case.version {
-                return Err(Problem::stale(case.version, &case.state));
+                return Err(Problem::stale(case.version, &case.state).of_case(case.id));
             }
         }
         // Ask the state machine before storing anything.
@@ -1442,12 +1446,15 @@ pub async fn upload_document(
         request.hidden_from_applicant = !visible;
         let recorded = record(conn, case.id, expected_version, &request)
             .await
-            .map_err(|e| match (e, expected_version) {
-                (
-                    app::services::case_events::RecordError::Conflict { current_version },
-                    Some(_),
-                ) => Problem::stale(current_version, &case.state),
-                (e, _) => Problem::from_record(e, &case.state),
+            .map_err(|e| {
+                match (e, expected_version) {
+                    (
+                        app::services::case_events::RecordError::Conflict { current_version },
+                        Some(_),
+                    ) => Problem::stale(current_version, &case.state),
+                    (e, _) => Problem::from_record(e, &case.state),
+                }
+                .of_case(case.id)
             })?;
         let posted = DocumentPosted {
             document: DocumentOutput::of(&document),

@@ -2,7 +2,8 @@
 //! `type`, a title, a precise `detail`, and where it helps the offending field or the case's
 //! current state.
 
-use app::db::DbError;
+use app::db::cases::Case;
+use app::db::{Conn, DbError};
 use app::error::AppError;
 use app::services::case_events::RecordError;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -43,6 +44,11 @@ pub struct ProblemDetails {
     /// The reference of the case that already has the ESDH number the request gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_reference: Option<String>,
+    /// The case whose current version and state this problem reports, to be read again together
+    /// once the transaction has ended (see [`Problem::of_case`]). Never sent.
+    #[serde(skip)]
+    #[schema(ignore)]
+    reread_case: Option<i64>,
 }
 
 impl Problem {
@@ -57,12 +63,53 @@ impl Problem {
             current_state: None,
             current_etag: None,
             existing_reference: None,
+            reread_case: None,
         }))
     }
 
     /// The same problem, pointing at a field.
     pub fn at(mut self, field: impl Into<String>) -> Problem {
         self.field = Some(field.into());
+        self
+    }
+
+    /// The same problem, marked as reporting this case's current version and state (when it
+    /// reports them at all). Inside a write's transaction they may be a guess (a lost race on
+    /// PostgreSQL leaves the transaction unable to read) or from before another change committed;
+    /// the write's runner reads both again from the one case row with
+    /// [`Problem::with_current_case`], so `current_etag` and `current_state` always belong to
+    /// the same version.
+    pub fn of_case(mut self, case_id: i64) -> Problem {
+        if self.current_etag.is_some() {
+            self.reread_case = Some(case_id);
+        }
+        self
+    }
+
+    /// The case to read again, if [`Problem::of_case`] marked one.
+    pub fn case_to_reread(&self) -> Option<i64> {
+        self.reread_case
+    }
+
+    /// Fills in the case's current version and state from one read of its row (outside any
+    /// transaction that failed); without a row to read, says neither rather than a mix.
+    pub async fn with_current_case(mut self, conn: &mut Conn) -> Problem {
+        let Some(case_id) = self.reread_case.take() else {
+            return self;
+        };
+        match Case::version_and_state(conn, case_id).await {
+            Ok(Some((version, state))) => {
+                if self.problem_type.ends_with("/stale-version") {
+                    self.detail = stale_detail(version);
+                }
+                self.current_etag = Some(etag_of(version));
+                self.current_state = Some(state);
+            }
+            Ok(None) | Err(_) => {
+                self.current_etag = None;
+                self.current_state = None;
+            }
+        }
         self
     }
 
@@ -126,10 +173,7 @@ impl Problem {
             StatusCode::PRECONDITION_FAILED,
             "stale-version",
             "The case has changed since you read it",
-            format!(
-                "If-Match does not name the case's current version {}",
-                etag_of(current_version)
-            ),
+            stale_detail(current_version),
         );
         problem.current_state = Some(state.to_string());
         problem.current_etag = Some(etag_of(current_version));
@@ -291,6 +335,13 @@ impl IntoResponse for Problem {
         }
         response
     }
+}
+
+fn stale_detail(current_version: i64) -> String {
+    format!(
+        "If-Match does not name the case's current version {}",
+        etag_of(current_version)
+    )
 }
 
 /// The ETag of a case version: strong, quoted.

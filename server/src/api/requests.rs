@@ -3,7 +3,7 @@
 
 use super::problem::{etag_of, Problem};
 use app::db::idempotency::IdempotencyRecord;
-use app::db::{is_unique_violation, Conn, Database};
+use app::db::{Conn, Database};
 use app::in_transaction;
 use app::state::now_utc;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -198,10 +198,14 @@ pub struct WriteRequest<'a> {
 }
 
 /// Runs a write in one transaction. With an idempotency key, a request seen before gets its
-/// first answer again and `work` does not run; otherwise the answer is kept in the same
-/// transaction as the change, so a crash keeps neither and a retry does the work once. Two
-/// requests racing with the same key: the second waits for the first's commit (PostgreSQL's
-/// unique index) or its turn to write (SQLite), then answers like a retry.
+/// first answer again and `work` does not run; otherwise the key is claimed first and its answer
+/// kept in the same transaction as the change, so a crash keeps neither and a retry does the
+/// work once. Requests racing with the same key: the first claims it, the others wait at their
+/// claim until its transaction ends (PostgreSQL's unique index; SQLite's one writer) and then
+/// replay its answer — or, when it failed and kept nothing, claim the key themselves.
+///
+/// A problem that reports the case's current version and state ([`Problem::of_case`]) gets
+/// both read again from the case row, in one statement, after the transaction has ended.
 pub async fn once(
     db: &Database,
     request: WriteRequest<'_>,
@@ -214,33 +218,40 @@ pub async fn once(
         }
     }
     let result = in_transaction!(conn, {
-        let answer = work(&mut conn).await?;
-        if let Some(key) = request.key {
-            let record = IdempotencyRecord {
-                client_id: request.client_id,
-                idempotency_key: key.to_string(),
-                request_sha256: request.fingerprint.to_string(),
-                status_code: i32::from(answer.status.as_u16()),
-                response_body: answer.body.clone(),
-                etag: answer.etag.clone(),
-                location: answer.location.clone(),
-                created_at: now_utc(),
-            };
-            match IdempotencyRecord::insert(&mut conn, &record).await {
-                Ok(()) => {}
-                Err(error) if is_unique_violation(&error) => return Err(race()),
-                Err(error) => return Err(error.into()),
+        let mut record = request.key.map(|key| IdempotencyRecord {
+            client_id: request.client_id,
+            idempotency_key: key.to_string(),
+            request_sha256: request.fingerprint.to_string(),
+            status_code: 0,
+            response_body: String::new(),
+            etag: None,
+            location: None,
+            created_at: now_utc(),
+        });
+        if let Some(record) = &record {
+            if !IdempotencyRecord::claim(&mut conn, record).await? {
+                return kept_answer(&mut conn, &request, &record.idempotency_key)
+                    .await?
+                    .ok_or_else(|| {
+                        Problem::internal("idempotency", &"a claimed key has no answer")
+                    });
             }
+        }
+        let answer = work(&mut conn).await?;
+        if let Some(record) = &mut record {
+            record.status_code = i32::from(answer.status.as_u16());
+            record.response_body = answer.body.clone();
+            record.etag = answer.etag.clone();
+            record.location = answer.location.clone();
+            IdempotencyRecord::keep_answer(&mut conn, record).await?;
         }
         Ok::<Answer, Problem>(answer)
     });
-    match (result, request.key) {
-        (Err(problem), Some(key)) if problem.problem_type == race().problem_type => {
-            kept_answer(&mut conn, &request, key)
-                .await?
-                .ok_or_else(|| Problem::internal("idempotency", &"kept answer vanished"))
+    match result {
+        Err(problem) if problem.case_to_reread().is_some() => {
+            Err(problem.with_current_case(&mut conn).await)
         }
-        (result, _) => result,
+        result => result,
     }
 }
 
@@ -270,16 +281,6 @@ async fn kept_answer(
         location: record.location,
         replayed: true,
     }))
-}
-
-/// The marker of a lost race for an idempotency key (never sent to a client).
-fn race() -> Problem {
-    Problem::new(
-        StatusCode::CONFLICT,
-        "idempotency-race",
-        "A request with the same Idempotency-Key was written first",
-        "",
-    )
 }
 
 #[cfg(test)]
