@@ -115,7 +115,7 @@ pub fn complaint_deadline(notified_on: NaiveDate) -> NaiveDate {
 
 /// The complaint guidance (*klagevejledning*) for a decision in `domain` notified on
 /// `notified_on`, in Danish, as paragraphs separated by blank lines, with the deadline written
-/// out ("25. december 2026").
+/// out ("28. december 2026").
 ///
 /// Worded after `shared/reference/decision_letter.md`; it is standard wording, not legal advice,
 /// and an authority's lawyer should approve it before letters go out.
@@ -1100,7 +1100,7 @@ mod tests {
             "æ ø å Æ Ø Å",
             "Łukasz Kowalski og Erdős Anna",
             "Miljø- og Fødevareklagenævnet",
-            "senest den 25. december 2026",
+            "senest den 28. december 2026",
             "Side 1 af 1",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
@@ -1168,7 +1168,7 @@ mod tests {
             "Lovgrundlag",
             "Klagevejledning",
             "Nævnenes Hus – Byggeklageenheden",
-            "senest den 25. december 2026",
+            "senest den 28. december 2026",
             "Side 1 af 2",
             "Kontakt",
             "Søren Ågård",
@@ -1394,14 +1394,14 @@ mod tests {
         let building = complaint_guidance(DecisionDomain::Building, notified);
         assert!(building.contains("Nævnenes Hus – Byggeklageenheden"));
         assert!(building.contains("byggelovens § 24"));
-        assert!(building.contains("senest den 25. december 2026"));
+        assert!(building.contains("senest den 28. december 2026"));
         assert!(building.contains("byg@naevneneshus.dk"));
         assert!(!building.contains("Miljø- og Fødevareklagenævnet"));
 
         let environment = complaint_guidance(DecisionDomain::Environment, notified);
         assert!(environment.contains("Miljø- og Fødevareklagenævnet"));
         assert!(environment.contains("Klageportalen"));
-        assert!(environment.contains("senest den 25. december 2026"));
+        assert!(environment.contains("senest den 28. december 2026"));
         assert!(!environment.contains("Byggeklageenheden"));
 
         assert_eq!(paragraphs(&building).len(), 4);
