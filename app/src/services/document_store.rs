@@ -204,6 +204,19 @@ impl DocumentStore {
         })
     }
 
+    /// Whether an upload can arrive now: a file is created in (and removed from) the temporary
+    /// folder that every upload passes through, in both kinds. In the `files` kind the stored
+    /// files sit beside it on the same disk; in the `database` kind they are written to the
+    /// database, whose own check covers them.
+    pub fn probe_writable(&self) -> Result<(), StoreError> {
+        let mut upload = self.begin()?;
+        upload.write(b"probe")?;
+        if let Some(file) = upload.file.take() {
+            file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        Ok(())
+    }
+
     /// Stores bytes already in memory (a generated decision letter), in the caller's
     /// transaction.
     pub async fn store_bytes(
@@ -781,6 +794,21 @@ mod tests {
         assert!(store.path_of("../../etc/passwd").is_none());
         assert!(store.path_of(&"A".repeat(64)).is_none());
         assert!(store.path_of(&"a".repeat(64)).is_some());
+    }
+
+    #[test]
+    fn probing_leaves_nothing_and_fails_where_nothing_can_be_written() {
+        let (store, root) = temp_store(1024);
+        store.probe_writable().unwrap();
+        assert!(std::fs::read_dir(root.join("tmp"))
+            .unwrap()
+            .next()
+            .is_none());
+        // A store whose folder is a file cannot take uploads.
+        let blocked = root.join("blocked");
+        std::fs::write(&blocked, b"not a folder").unwrap();
+        assert!(DocumentStore::new(&blocked, 1024).probe_writable().is_err());
+        let _ = std::fs::remove_dir_all(root);
     }
 
     #[test]
