@@ -143,6 +143,7 @@ pub fn attachment_problem(locale: Locale, code: &str, max_mb: u64) -> String {
         "for-stor" => "attachments.error.for-stor",
         "forkert-type" => "attachments.error.forkert-type",
         "afbrudt" => "attachments.error.afbrudt",
+        "flere-filer" => "attachments.error.flere-filer",
         _ => "attachments.error.mangler",
     };
     locale.tf(key, &[("mb", &max_mb)])
@@ -154,6 +155,7 @@ pub fn answer_problem(locale: Locale, code: &str, max_mb: u64) -> String {
         "for-stor" => "answer.error.for-stor",
         "forkert-type" => "answer.error.forkert-type",
         "afbrudt" => "answer.error.afbrudt",
+        "flere-filer" => "answer.error.flere-filer",
         "for-lang" => "answer.error.for-lang",
         "allerede-besvaret" => "answer.error.allerede-besvaret",
         "ikke-muligt" => "answer.error.ikke-muligt",

@@ -7,7 +7,7 @@ use crate::webhooks::ReceiverScope;
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
-use app::services::document_store::DocumentStore;
+use app::services::document_store::{DocumentStore, StoreKind};
 use app::state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -72,6 +72,11 @@ pub struct Config {
         global = true
     )]
     pub max_upload_mb: u64,
+    /// Where documents' bytes are kept: `files` (the data folder; this machine only) or
+    /// `database` (chunks in the database, shared by every instance on it). Default: `files` on
+    /// SQLite, `database` on PostgreSQL.
+    #[arg(long, env = "SAGSSPOR_DOCUMENT_STORE", global = true)]
+    pub document_store: Option<String>,
     /// Let companies' webhook receivers be on this machine (`localhost`, loopback; plain HTTP
     /// too). For development only: in production a receiver must be a public HTTPS address.
     /// The demo always allows it.
@@ -346,12 +351,31 @@ pub enum Command {
 }
 
 impl Config {
-    /// The document store in the data folder, with the configured size limit.
-    pub fn document_store(&self) -> DocumentStore {
-        DocumentStore::new(
+    /// The document store, with the configured size limit: its uploads arrive in the data
+    /// folder, and its bytes are kept where `SAGSSPOR_DOCUMENT_STORE` says.
+    pub fn document_store(&self, backend: app::db::Backend) -> anyhow::Result<DocumentStore> {
+        let kind = match self.document_store.as_deref().map(str::trim) {
+            None | Some("") => default_store_kind(backend == app::db::Backend::Postgres),
+            Some(name) => StoreKind::parse(name).with_context(|| {
+                format!("SAGSSPOR_DOCUMENT_STORE must be `files` or `database`, not {name:?}")
+            })?,
+        };
+        Ok(DocumentStore::new(
             self.data_dir.join("documents"),
             self.max_upload_mb.saturating_mul(1024 * 1024),
         )
+        .with_kind(kind))
+    }
+}
+
+/// PostgreSQL is what several instances share, so its documents go with it into the database
+/// (and into its backups, committed with their rows); the embedded SQLite default keeps them
+/// as files beside the database file.
+fn default_store_kind(postgres: bool) -> StoreKind {
+    if postgres {
+        StoreKind::Database
+    } else {
+        StoreKind::Files
     }
 }
 
@@ -469,7 +493,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
-                documents: config.document_store(),
+                documents: config.document_store(db.backend())?,
                 ..AppState::new(db, RunMode::Serve)
             };
             crate::http::serve(config.listen, state, http, Vec::new()).await?;
@@ -479,7 +503,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { cases } => {
             let http = config.http()?;
             db.migrate().await.context("migrating")?;
-            let documents = config.document_store();
+            let documents = config.document_store(db.backend())?;
             let links = crate::demo::seed_if_empty(&db, &documents, &http.public_url)
                 .await
                 .context("seeding the demo data")?;
@@ -492,7 +516,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState {
                 applicant_oidc: http.oidc.applicant.is_some(),
                 login_origins: http.oidc.origins(),
-                documents: config.document_store(),
+                documents: config.document_store(db.backend())?,
                 ..AppState::new(db, RunMode::Demo)
             };
             crate::http::serve(config.listen, state, http, links).await?;

@@ -17,7 +17,7 @@ use app::services::applications::may_edit_draft;
 use app::services::case_events::{
     answer_request_item, Actor, ActorKind, ItemAnswered, RecordError,
 };
-use app::services::document_store::{clean_filename, DocumentStore, StoreError, StoredFile};
+use app::services::document_store::{clean_filename, DocumentStore, Received, StoreError};
 use app::state::now_utc;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{Path, State};
@@ -39,6 +39,8 @@ pub enum UploadProblem {
     TooLarge,
     WrongType,
     Broken,
+    /// More than one file where the form takes one.
+    TooMany,
 }
 
 impl UploadProblem {
@@ -49,20 +51,24 @@ impl UploadProblem {
             UploadProblem::TooLarge => "for-stor",
             UploadProblem::WrongType => "forkert-type",
             UploadProblem::Broken => "afbrudt",
+            UploadProblem::TooMany => "flere-filer",
         }
     }
 }
 
-/// A multipart form as received: its text fields and, if one was chosen, the stored file.
+/// A multipart form as received: its text fields and, if one was chosen, the checked file —
+/// not yet in the store: it is kept only when the request is accepted, and dropped otherwise.
 struct ReceivedForm {
     fields: BTreeMap<String, String>,
-    file: Result<Option<(StoredFile, String)>, UploadProblem>,
+    file: Result<Option<(Received, String)>, UploadProblem>,
 }
 
-/// Reads a multipart form, streaming the file into the document store as it arrives.
+/// Reads a multipart form, streaming its one file to a temporary file as it arrives. A second
+/// file refuses the form (and what was received of the first is dropped); the text fields are
+/// still read, so the form can be shown again with what was typed.
 async fn receive(store: &DocumentStore, mut multipart: Multipart) -> ReceivedForm {
     let mut fields = BTreeMap::new();
-    let mut file = Ok(None);
+    let mut file: Result<Option<(Received, String)>, UploadProblem> = Ok(None);
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -86,23 +92,49 @@ async fn receive(store: &DocumentStore, mut multipart: Multipart) -> ReceivedFor
             continue;
         }
         let given_name = field.file_name().unwrap_or_default().to_string();
-        match store_field(store, &mut field).await {
+        if matches!(file, Ok(Some(_)) | Err(UploadProblem::TooMany)) {
+            // One file was chosen already: this one is read past, not written anywhere.
+            if !skip_field(&mut field).await {
+                break;
+            }
+            if !given_name.is_empty() {
+                file = Err(UploadProblem::TooMany);
+            }
+            continue;
+        }
+        match receive_field(store, &mut field).await {
             // A file input left empty arrives as an empty part without a name.
             Err(UploadProblem::NoFile) if given_name.is_empty() => {}
             Err(problem) => file = Err(problem),
-            Ok(stored) => {
-                let name = clean_filename(&given_name, stored.file_type);
-                file = file.map(|_| Some((stored, name)));
+            Ok(received) => {
+                let name = clean_filename(&given_name, received.file().file_type);
+                if file.is_ok() {
+                    file = Ok(Some((received, name)));
+                }
             }
         }
     }
     ReceivedForm { fields, file }
 }
 
-async fn store_field(
+/// Reads a part to its end without keeping it; `false` when the form broke off.
+async fn skip_field(field: &mut axum::extract::multipart::Field<'_>) -> bool {
+    loop {
+        match field.chunk().await {
+            Ok(Some(_)) => {}
+            Ok(None) => return true,
+            Err(error) => {
+                tracing::info!(error = %error, "multipart form could not be read");
+                return false;
+            }
+        }
+    }
+}
+
+async fn receive_field(
     store: &DocumentStore,
     field: &mut axum::extract::multipart::Field<'_>,
-) -> Result<StoredFile, UploadProblem> {
+) -> Result<Received, UploadProblem> {
     let mut upload = store.begin().map_err(|e| store_problem(&e))?;
     loop {
         match field.chunk().await {
@@ -121,6 +153,10 @@ fn store_problem(error: &StoreError) -> UploadProblem {
         StoreError::UnsupportedType => UploadProblem::WrongType,
         StoreError::Io(io) => {
             tracing::error!(error = %io, "document store failed");
+            UploadProblem::Broken
+        }
+        StoreError::Database(error) => {
+            tracing::error!(error = %error, "document store failed");
             UploadProblem::Broken
         }
     }
@@ -158,21 +194,25 @@ pub async fn attach_to_draft(
         let mut conn = state.app.db.conn().await?;
         let case = own_draft(&mut conn, &user, id).await?;
         let received = receive(&state.app.documents, multipart).await;
-        let (stored, filename) = match received.file {
+        let (file, filename) = match received.file {
             Ok(Some(file)) => file,
             Ok(None) => return Ok(Err(UploadProblem::NoFile)),
             Err(problem) => return Ok(Err(problem)),
         };
-        let document = insert_document(
-            &mut conn,
-            &case,
-            &stored,
-            &filename,
-            DocumentKind::Attachment,
-            None,
-            &user,
-        )
-        .await?;
+        let store = &state.app.documents;
+        let document = in_transaction!(conn, {
+            insert_document(
+                &mut conn,
+                store,
+                &case,
+                file,
+                &filename,
+                DocumentKind::Attachment,
+                None,
+                &user,
+            )
+            .await
+        })?;
         tracing::info!(
             case_id = case.id,
             document_id = document.id,
@@ -222,15 +262,19 @@ async fn own_draft(conn: &mut Conn, user: &SessionUser, id: i64) -> Result<Case,
         .ok_or(AppError::NotFound)
 }
 
+/// Keeps an accepted file in the store and writes its row, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
 async fn insert_document(
     conn: &mut Conn,
+    store: &DocumentStore,
     case: &Case,
-    stored: &StoredFile,
+    file: Received,
     filename: &str,
     kind: DocumentKind,
     request_item_id: Option<i64>,
     user: &SessionUser,
-) -> Result<Document, app::db::DbError> {
+) -> Result<Document, AppError> {
+    let stored = store.keep(conn, &file).await?;
     let new = NewDocument {
         case_id: case.id,
         sha256: &stored.sha256,
@@ -244,7 +288,7 @@ async fn insert_document(
         visible_to_applicant: true,
         uploaded_at: now_utc(),
     };
-    Document::insert(conn, &new).await
+    Ok(Document::insert(conn, &new).await?)
 }
 
 /// `POST /handlinger/anmodning/{item}/svar`: the applicant answers one item of a request for
@@ -328,13 +372,30 @@ impl From<AppError> for AnswerError {
     }
 }
 
+impl From<app::db::DbError> for AnswerError {
+    fn from(error: app::db::DbError) -> Self {
+        AnswerError::App(error.into())
+    }
+}
+
+impl From<RecordError> for AnswerError {
+    fn from(error: RecordError) -> Self {
+        match error {
+            RecordError::ItemNotOpen => AnswerError::Problem("allerede-besvaret"),
+            RecordError::NotFound => AnswerError::App(AppError::NotFound),
+            RecordError::Refused(_) => AnswerError::Problem("ikke-muligt"),
+            other => AnswerError::App(other.into()),
+        }
+    }
+}
+
 async fn answer(
     state: &HttpState,
     user: &SessionUser,
     reference: &CaseReference,
     item_id: i64,
     comment: &str,
-    file: Result<Option<(StoredFile, String)>, UploadProblem>,
+    file: Result<Option<(Received, String)>, UploadProblem>,
 ) -> Result<ItemAnswered, AnswerError> {
     let mut conn = state.app.db.conn().await.map_err(AppError::from)?;
     let case = Case::find_by_reference(&mut conn, reference)
@@ -352,32 +413,27 @@ async fn answer(
     let actor = applicant_actor(user);
     let comment = (!comment.is_empty()).then_some(comment);
     let at = now_utc();
-    let result: Result<ItemAnswered, RecordError> = in_transaction!(conn, {
+    let store = &state.app.documents;
+    let answered: ItemAnswered = in_transaction!(conn, {
         let answered = answer_request_item(&mut conn, case.id, item_id, actor, comment, at).await?;
-        if let Some((stored, filename)) = &file {
+        // The file enters the store only now that the answer is accepted.
+        if let Some((file, filename)) = file {
             insert_document(
                 &mut conn,
+                store,
                 &case,
-                stored,
-                filename,
+                file,
+                &filename,
                 DocumentKind::Answer,
                 Some(item_id),
                 user,
             )
             .await?;
         }
-        Ok::<_, RecordError>(answered)
-    });
-    match result {
-        Ok(answered) => {
-            tracing::info!(case_id = case.id, item_id, "request item answered");
-            Ok(answered)
-        }
-        Err(RecordError::ItemNotOpen) => Err(AnswerError::Problem("allerede-besvaret")),
-        Err(RecordError::NotFound) => Err(AnswerError::App(AppError::NotFound)),
-        Err(RecordError::Refused(_)) => Err(AnswerError::Problem("ikke-muligt")),
-        Err(other) => Err(AnswerError::App(other.into())),
-    }
+        Ok::<_, AnswerError>(answered)
+    })?;
+    tracing::info!(case_id = case.id, item_id, "request item answered");
+    Ok(answered)
 }
 
 /// `GET /sager/{reference}/dokumenter/{id}`: one document of a case.
@@ -467,12 +523,7 @@ async fn send_document(
     let document = document
         .filter(|d| may_view_document(&user.viewer, case, d))
         .ok_or(AppError::NotFound)?;
-    let bytes = state
-        .app
-        .documents
-        .read(&document.sha256)
-        .await
-        .map_err(|e| AppError::internal("reading a stored document", &e))?;
+    let contents = open_contents(state, &document).await?;
     let disposition = match disposition {
         Disposition::Inline => "inline",
         Disposition::Attachment => "attachment",
@@ -492,7 +543,32 @@ async fn send_document(
             HeaderValue::from_static("private, no-store"),
         ),
     ];
-    Ok((headers, bytes).into_response())
+    Ok((headers, axum::body::Body::from_stream(contents.chunks)).into_response())
+}
+
+/// The bytes of a document's row. Bytes the store does not have (lost, or kept in the local
+/// folder of another instance) answer 404, and a store that cannot be read answers 503 — never
+/// a 500, and logged so the operator learns of it.
+pub(crate) async fn open_contents(
+    state: &HttpState,
+    document: &Document,
+) -> Result<app::services::document_store::Contents, AppError> {
+    match state
+        .app
+        .documents
+        .open(&state.app.db, &document.sha256)
+        .await?
+    {
+        Some(contents) => Ok(contents),
+        None => {
+            tracing::error!(
+                document_id = document.id,
+                sha256 = %document.sha256,
+                "a document's bytes are missing from the document store"
+            );
+            Err(AppError::NotFound)
+        }
+    }
 }
 
 /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266), so

@@ -9,6 +9,7 @@ use app::app::{shell, App};
 use app::authorization::RunMode;
 use app::db::sessions::DatabaseSessionStore;
 use app::i18n::{Locale, LANGUAGE_COOKIE};
+use app::services::document_store::DocumentStore;
 use app::state::{AppState, PublicUrl};
 use axum::extract::Request;
 use axum::extract::{FromRef, Path, Query, State};
@@ -640,7 +641,7 @@ pub async fn serve(
             None => println!("  {line}"),
         }
     }
-    spawn_hourly_cleanup(state.db.clone());
+    spawn_hourly_cleanup(state.db.clone(), state.documents.clone());
     axum::serve(listener, router_with(state, config))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -649,9 +650,10 @@ pub async fn serve(
 }
 
 /// Once an hour deletes expired sessions and the API's kept answers older than
-/// [`app::db::idempotency::KEPT_FOR`], so both tables hold only what can still be used. Every instance
-/// may run it; the deletes are idempotent.
-fn spawn_hourly_cleanup(db: app::db::Database) {
+/// [`app::db::idempotency::KEPT_FOR`], so both tables hold only what can still be used, and
+/// sweeps the document store of files no document refers to. Every instance may run it; the
+/// deletes are idempotent.
+fn spawn_hourly_cleanup(db: app::db::Database, documents: DocumentStore) {
     tokio::spawn(async move {
         let sessions = DatabaseSessionStore::new(db.clone());
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -668,8 +670,28 @@ fn spawn_hourly_cleanup(db: app::db::Database) {
                 Ok(deleted) => tracing::info!(deleted, "old idempotency answers deleted"),
                 Err(error) => tracing::warn!(%error, "could not delete old idempotency answers"),
             }
+            match sweep_orphan_documents(&db, &documents, now).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "unreferenced stored files removed"),
+                Err(error) => tracing::warn!(%error, "could not sweep the document store"),
+            }
         }
     });
+}
+
+/// How old a stored file no document refers to must be before the sweep removes it: older than
+/// any upload's transaction, so a file just stored for a row not yet committed stays.
+pub const ORPHAN_DOCUMENT_AGE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Removes the stored files that no document refers to (left by a transaction that failed after
+/// storing, or by an attachment taken off a draft) and abandoned uploads, when older than
+/// [`ORPHAN_DOCUMENT_AGE`]; returns how many.
+pub async fn sweep_orphan_documents(
+    db: &app::db::Database,
+    documents: &DocumentStore,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, app::services::document_store::StoreError> {
+    documents.sweep(db, now - ORPHAN_DOCUMENT_AGE).await
 }
 
 /// Deletes the kept API answers that are past their time; returns how many.

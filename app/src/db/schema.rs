@@ -314,3 +314,23 @@ diesel::table! {
 diesel::joinable!(api_clients -> authorities (authority_code));
 diesel::joinable!(idempotency_records -> api_clients (client_id));
 diesel::joinable!(webhook_endpoints -> api_clients (api_client_id));
+
+diesel::table! {
+    document_blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        chunk_count -> Integer,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_chunks (sha256, seq) {
+        sha256 -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::joinable!(document_chunks -> document_blobs (sha256));
+diesel::allow_tables_to_appear_in_same_query!(documents, document_blobs, document_chunks);

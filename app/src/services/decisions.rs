@@ -137,9 +137,6 @@ pub async fn decide(
         ),
     };
     let pdf = decision_pdf::render(&letter).map_err(|e| DecideError::Render(e.to_string()))?;
-    let stored = store
-        .store_bytes(&pdf)
-        .map_err(|e| DecideError::Store(e.to_string()))?;
     let earlier = Document::for_case(conn, case.id)
         .await?
         .iter()
@@ -149,6 +146,11 @@ pub async fn decide(
         0 => format!("afgoerelse-{reference}.pdf"),
         n => format!("afgoerelse-{reference}-{}.pdf", n + 1),
     };
+    // Stored last, beside its row: in the database store both commit or roll back together.
+    let stored = store
+        .store_bytes(conn, &pdf)
+        .await
+        .map_err(|e| DecideError::Store(e.to_string()))?;
     let document = Document::insert(
         conn,
         &NewDocument {

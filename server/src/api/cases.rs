@@ -19,6 +19,7 @@ use app::domain::clock::{ClockFigures, GoalStatus, NotCoveredReason};
 use app::domain::lifecycle::EventKind;
 use app::domain::local_time::copenhagen_date;
 use app::domain::reference::CaseReference;
+use app::error::AppError;
 use app::services::case_events::{
     answer_request_item, information_received, record, request_information, Actor, ActorKind,
     EventRequest,
@@ -846,7 +847,8 @@ pub async fn find(
         (status = 200, description = "The file", content(("application/pdf"), ("image/png"), ("image/jpeg")), headers(("etag" = String, description = "The document's SHA-256 in quotes"), ("content-disposition" = String, description = "The file's name"))),
         (status = 304, description = "The copy named in If-None-Match is this document"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case of this client's authority, or no such document in it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this client's authority, or no such document in it; or (`document-content-missing`) the document's file is missing from the document store", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The document store cannot be read now; try again later", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -878,12 +880,19 @@ pub async fn download_document(
     if if_none_match(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
     }
-    let bytes = state
-        .app
-        .documents
-        .read(&document.sha256)
+    let contents = crate::documents::open_contents(&state, &document)
         .await
-        .map_err(|e| Problem::internal("reading a stored document", &e))?;
+        .map_err(|error| match error {
+            AppError::NotFound => Problem::new(
+                StatusCode::NOT_FOUND,
+                "document-content-missing",
+                "The document's file is missing",
+                format!(
+                    "the document {raw_id} of {reference} is listed, but its file is not in the document store"
+                ),
+            ),
+            other => Problem::from(other),
+        })?;
     let headers = [
         (
             header::CONTENT_TYPE,
@@ -900,7 +909,7 @@ pub async fn download_document(
             HeaderValue::from_static("private, no-store"),
         ),
     ];
-    Ok((headers, bytes).into_response())
+    Ok((headers, axum::body::Body::from_stream(contents.chunks)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1392,6 +1401,9 @@ pub async fn upload_document(
             "the content is not a PDF, PNG or JPEG file",
         ));
     };
+    // Checked and hashed into a temporary file; it enters the store only once the request is
+    // accepted, and is gone when it is refused.
+    let received = receive_body(&state.app.documents, &body)?;
     let visible = query.visible_to_applicant.unwrap_or(false);
     let write = WriteRequest {
         client_id: caller.client.id,
@@ -1414,9 +1426,7 @@ pub async fn upload_document(
         // Ask the state machine before storing anything.
         app::domain::lifecycle::apply(case.lifecycle(), EventKind::DocumentAdded)
             .map_err(|e| Problem::from_record(e.into(), &case.state))?;
-        let stored = store
-            .store_bytes(&body)
-            .map_err(|e| Problem::internal("storing an uploaded document", &e))?;
+        let stored = received.file();
         let now = now_utc();
         let filename = clean_filename(given_name, file_type);
         let document = Document::insert(
@@ -1456,6 +1466,11 @@ pub async fn upload_document(
                 }
                 .of_case(case.id)
             })?;
+        // Everything that could refuse the upload has passed: now its bytes are stored.
+        store
+            .keep(conn, &received)
+            .await
+            .map_err(|e| Problem::from(AppError::from(e)))?;
         let posted = DocumentPosted {
             document: DocumentOutput::of(&document),
             version: recorded.case.version,
@@ -1469,4 +1484,31 @@ pub async fn upload_document(
         Ok(answer)
     })
     .await
+}
+
+/// An uploaded body, checked and hashed into the store's temporary folder.
+fn receive_body(
+    store: &app::services::document_store::DocumentStore,
+    body: &[u8],
+) -> Result<app::services::document_store::Received, Problem> {
+    let received = store.begin().and_then(|mut upload| {
+        upload.write(body)?;
+        upload.finish()
+    });
+    received.map_err(|error| match error {
+        app::services::document_store::StoreError::TooLarge { max_bytes } => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            "The body is too large",
+            format!("this operation takes at most {max_bytes} bytes"),
+        ),
+        app::services::document_store::StoreError::Empty
+        | app::services::document_store::StoreError::UnsupportedType => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-file-type",
+            "Not a PDF, PNG or JPEG",
+            "the content is not a PDF, PNG or JPEG file",
+        ),
+        other => Problem::from(AppError::from(other)),
+    })
 }

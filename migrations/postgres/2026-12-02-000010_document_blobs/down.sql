@@ -1,0 +1,3 @@
+DROP INDEX documents_by_sha256;
+DROP TABLE document_chunks;
+DROP TABLE document_blobs;
