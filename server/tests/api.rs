@@ -16,79 +16,10 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 use server::outbox_worker::deliver_due;
+use support::api::{api, call, content_type, new_case, register, token_for};
 use support::mail::settings;
 use support::receiver::{delivery, python_verifies, Receiver};
 use support::web::{login, multipart_request, send, send_to, Answer, UploadFile, TINY_PDF};
-
-/// A client of this authority; returns its bearer token.
-async fn token_for(db: &Database, authority: i32) -> String {
-    let mut conn = db.conn().await.unwrap();
-    let (_, token) = server::api_clients::create(&mut conn, authority, "Test-ESDH")
-        .await
-        .unwrap();
-    token
-}
-
-/// An API request with a token and, when given, a JSON body and extra headers.
-fn api(
-    method: &str,
-    uri: &str,
-    token: &str,
-    body: Option<&Value>,
-    headers: &[(&str, &str)],
-) -> Request<Body> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-        None => request.body(Body::empty()).unwrap(),
-    }
-}
-
-async fn call(db: &Database, request: Request<Body>) -> (Answer, Value) {
-    let answer = send(db, RunMode::Demo, request).await;
-    let value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-    (answer, value)
-}
-
-fn content_type(answer: &Answer) -> &str {
-    answer
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
-/// A case as Nordbyg ApS (the demo's company with CVR 12345678) sent it by e-mail.
-fn new_case(esdh: &str) -> Value {
-    json!({
-        "case_type": "byg_garage_carport_udhus",
-        "title": "Carport på Havnegade 4",
-        "applicant": {"name": "Nordbyg ApS", "cvr": "12345678", "email": "post@nordbyg.example", "mobile": "+45 20 30 40 50"},
-        "property": {"address": "Havnegade 4, 9000 Aalborg", "cadastral_number": "7b"},
-        "esdh_number": esdh,
-        "received_at": "2026-11-02T09:30:00+01:00",
-        "channel": "email"
-    })
-}
-
-async fn register(db: &Database, token: &str, esdh: &str) -> Value {
-    let (answer, body) = call(
-        db,
-        api("POST", "/api/v1/cases", token, Some(&new_case(esdh)), &[]),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-    body
-}
 
 async fn post_event(db: &Database, token: &str, reference: &str, event: Value) -> (Answer, Value) {
     call(

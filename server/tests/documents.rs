@@ -1007,10 +1007,13 @@ both_backends!(
         let owner = login(&db, owner_of(decided)).await;
         let uri = format!("/sager/{reference}/afgoerelse.pdf");
         assert_eq!(fetch(&a, get_request(&uri, &owner)).await.0, StatusCode::OK);
-        // Not a 500: the store does not have it (the page is the plain handlers' error answer).
+        // Not a 500: the store does not have it, and the browser gets the site's 404 page.
         let missing = fetch(&b, get_request(&uri, &owner)).await;
         assert_eq!(missing.0, StatusCode::NOT_FOUND);
-        assert_eq!(missing.2, b"error.not_found");
+        let page = String::from_utf8_lossy(&missing.2);
+        assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+        assert!(page.contains("Siden findes ikke"), "{page}");
+        assert!(!page.contains("error.not_found"), "no raw code: {page}");
 
         let mut conn = db.conn().await.unwrap();
         let letter = Document::latest_decision(&mut conn, decided.id)

@@ -19,68 +19,9 @@ use http_body_util::BodyExt as _;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::api::{api, call, new_case, register, token_for};
 use support::web::{send, send_to, Answer};
 use tower::ServiceExt as _;
-
-/// A client of this authority; returns its bearer token.
-async fn token_for(db: &Database, authority: i32) -> String {
-    let mut conn = db.conn().await.unwrap();
-    let (_, token) = server::api_clients::create(&mut conn, authority, "Test-ESDH")
-        .await
-        .unwrap();
-    token
-}
-
-fn api(
-    method: &str,
-    uri: &str,
-    token: &str,
-    body: Option<&Value>,
-    headers: &[(&str, &str)],
-) -> Request<Body> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-        None => request.body(Body::empty()).unwrap(),
-    }
-}
-
-async fn call(db: &Database, request: Request<Body>) -> (Answer, Value) {
-    let answer = send(db, RunMode::Demo, request).await;
-    let value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-    (answer, value)
-}
-
-fn new_case(esdh: &str) -> Value {
-    json!({
-        "case_type": "byg_garage_carport_udhus",
-        "title": "Carport på Havnegade 4",
-        "applicant": {"name": "Nordbyg ApS", "cvr": "12345678", "email": "post@nordbyg.example"},
-        "property": {"address": "Havnegade 4, 9000 Aalborg", "cadastral_number": "7b"},
-        "esdh_number": esdh,
-        "received_at": "2026-11-02T09:30:00+01:00",
-        "channel": "email"
-    })
-}
-
-async fn register(db: &Database, token: &str, esdh: &str) -> Value {
-    let (answer, body) = call(
-        db,
-        api("POST", "/api/v1/cases", token, Some(&new_case(esdh)), &[]),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-    body
-}
 
 /// Sends the same requests at once through one router; answers in the order sent.
 async fn all_at_once(db: &Database, requests: Vec<Request<Body>>) -> Vec<(StatusCode, String)> {

@@ -5,6 +5,7 @@
 
 use app::db::Database;
 
+pub mod api;
 pub mod events;
 pub mod mail;
 pub mod receiver;
