@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::api::{api, call, new_case, register, token_for};
-use support::web::{send, send_to, Answer};
+use support::web::{send_to, Answer};
 use tower::ServiceExt as _;
 
 /// Sends the same requests at once through one router; answers in the order sent.
