@@ -40,6 +40,9 @@ pub struct CaseworkerFlash {
     pub field: String,
     /// The message code.
     pub problem: String,
+    /// The limit the message names (`{max}`), when it names one.
+    #[serde(default)]
+    pub limit: Option<usize>,
     pub values: std::collections::BTreeMap<String, String>,
 }
 

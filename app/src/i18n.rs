@@ -108,6 +108,11 @@ impl Locale {
         }
     }
 
+    /// Whether the catalogue has the key (the tests ask it of every code that becomes a text).
+    pub fn has(self, key: &str) -> bool {
+        self.catalogue().contains_key(key)
+    }
+
     /// The text of a key built at run time (e.g. a field's label key); a missing key shows itself.
     pub fn t_owned(self, key: &str) -> String {
         match self.catalogue().get(key) {

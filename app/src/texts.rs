@@ -170,8 +170,12 @@ pub fn caseworker_action_label(locale: Locale, action: &str) -> String {
 }
 
 /// Why a caseworker action was not carried out.
-pub fn caseworker_problem(locale: Locale, code: &str) -> String {
-    locale.t_owned(code)
+pub fn caseworker_problem(locale: Locale, flash: &crate::flash::CaseworkerFlash) -> String {
+    let text = locale.t_owned(&flash.problem);
+    match flash.limit {
+        Some(max) => text.replace("{max}", &max.to_string()),
+        None => text,
+    }
 }
 
 /// Who a user is, for the audit trail.

@@ -9,16 +9,16 @@ use crate::http::HttpState;
 use app::auth::SessionUser;
 use app::authorization::{may_act_as_authority, Viewer};
 use app::db::cases::Case;
-use app::db::users::User;
-use app::domain::lifecycle::EventKind;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
 use app::flash::{CaseworkerFlash, CASEWORKER_FLASH_KEY};
 use app::in_transaction;
-use app::services::case_events::{
-    answer_request_item, record, request_information, Actor, ActorKind, EventRequest, RecordError,
+use app::services::case_events::{Actor, ActorKind};
+use app::services::commands::case_actions::{
+    act_on_case, ActOnCase, ActionTime, CaseAction, DecisionLetterSource, ItemDraft,
 };
-use app::services::decisions::{decide, DecideError, DecisionInput, Outcome};
+use app::services::commands::refusals::{CommandError, Field, Refusal, RefusalCode};
+use app::services::decisions::{render_letter, DecisionInput, Outcome};
 use app::state::now_utc;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,20 +27,8 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
 
-/// The most items one request for information may have in the form.
+/// The most items one request for information has rows for in the form.
 pub const MAX_REQUEST_ITEMS: usize = 5;
-
-/// Why an action was not carried out, as a message code the page words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// The form field to point at (`""` for the form as a whole).
-    pub field: &'static str,
-    pub code: &'static str,
-}
-
-fn refuse(field: &'static str, code: &'static str) -> Refusal {
-    Refusal { field, code }
-}
 
 /// `POST /handlinger/sagsbehandling/{reference}`: one action, named by the `handling` field.
 pub async fn act(
@@ -60,12 +48,13 @@ pub async fn act(
     let page = format!("/sagsbehandling/sager/{reference}");
     let action = form.get("handling").cloned().unwrap_or_default();
     match carry_out(&state, &user, &reference, &action, &form).await {
-        Ok(Ok(())) => Redirect::to(&format!("{page}?udfoert={action}")).into_response(),
-        Ok(Err(refusal)) => {
+        Ok(()) => Redirect::to(&format!("{page}?udfoert={action}")).into_response(),
+        Err(CommandError::Refused(refusal)) => {
             let flash = CaseworkerFlash {
                 action: action.clone(),
-                field: refusal.field.to_string(),
-                problem: refusal.code.to_string(),
+                field: refusal.field.form_name(),
+                problem: refusal.code.message_key().to_string(),
+                limit: refusal.limit,
                 values: form,
             };
             if let Err(error) = session.insert(CASEWORKER_FLASH_KEY, flash).await {
@@ -73,177 +62,123 @@ pub async fn act(
             }
             Redirect::to(&format!("{page}#handling-{action}")).into_response()
         }
-        Err(error) => error.into_response(),
+        Err(CommandError::NotFound) => AppError::NotFound.into_response(),
+        Err(CommandError::Database(error)) => AppError::from(error).into_response(),
+        Err(CommandError::Failed(error)) => {
+            AppError::internal("a caseworker action", &error).into_response()
+        }
     }
 }
 
+/// Reads the form into an action and carries it out through the one command.
 async fn carry_out(
     state: &HttpState,
     user: &SessionUser,
     reference: &CaseReference,
     action: &str,
     form: &BTreeMap<String, String>,
-) -> Result<Result<(), Refusal>, AppError> {
+) -> Result<(), CommandError> {
     let mut conn = state.app.db.conn().await?;
     let case = Case::find_by_reference(&mut conn, reference)
         .await?
         .filter(|c| may_act_as_authority(&user.viewer, c))
-        .ok_or(AppError::NotFound)?;
-    let Viewer::Caseworker {
-        user_id,
-        authority_code,
-    } = user.viewer
-    else {
-        return Err(AppError::NotFound);
+        .ok_or(CommandError::NotFound)?;
+    let Viewer::Caseworker { user_id, .. } = user.viewer else {
+        return Err(CommandError::NotFound);
     };
-    let text = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let Some(version) = text("version").and_then(|v| v.parse::<i64>().ok()) else {
-        return Ok(Err(refuse("", "action.stale_form")));
-    };
-    let actor = Actor {
-        kind: ActorKind::Caseworker,
-        user_id: Some(user_id),
-        label: &user.name,
+    let text = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("").to_string();
+    let optional = |name: &str| Some(text(name)).filter(|v| !v.is_empty());
+    let Some(version) = optional("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return Err(Refusal::whole(RefusalCode::StaleForm).into());
     };
     let now = now_utc();
-    let public_text = text("offentlig_tekst");
-
-    let kind = match action {
-        "registrer" => EventKind::Registered,
-        "fuldt-oplyst" => EventKind::DeclaredComplete,
-        "tildel" => EventKind::Assigned,
-        "note" => EventKind::NoteAdded,
-        "hoering-start" => EventKind::HearingStarted,
-        "hoering-slut" => EventKind::HearingEnded,
-        "ikke-omfattet" => EventKind::GoalNotCovered,
-        "luk" => EventKind::Closed,
-        "genaabn" => EventKind::Reopened,
-        "anmod" => {
-            let items = match request_items(form, now) {
-                Ok(items) => items,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let Some(message) = text("besked") else {
-                return Ok(Err(refuse("besked", "field.required")));
-            };
-            let result = in_transaction!(conn, {
-                request_information(
-                    &mut conn,
-                    case.id,
-                    Some(version),
-                    actor,
-                    message,
-                    &items,
-                    now,
-                )
-                .await
-            });
-            return finish(result.map(|_| ()));
-        }
-        "afgoer" => {
-            let decision = match decision_input(form) {
-                Ok(decision) => decision,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let store = &state.app.documents;
-            let base = &state.public_origin;
-            let result = in_transaction!(conn, {
-                decide(
-                    &mut conn,
-                    store,
-                    &case,
-                    Some(version),
-                    actor,
-                    &decision,
-                    base,
-                    now,
-                )
-                .await
-            });
-            return match result {
-                Ok((recorded, document)) => {
-                    tracing::info!(
-                        case_id = recorded.case.id,
-                        document_id = document.id,
-                        "case decided"
-                    );
-                    Ok(Ok(()))
+    let mut item_rows = Vec::new();
+    let action =
+        match action {
+            "registrer" => CaseAction::Register {
+                esdh_number: text("esdh_nummer"),
+            },
+            "fuldt-oplyst" => CaseAction::DeclareComplete,
+            "tildel" => CaseAction::Assign {
+                assignee_user_id: match text("tildel_til").as_str() {
+                    "" => None,
+                    "mig" => Some(user_id),
+                    other => Some(other.parse::<i64>().map_err(|_| {
+                        Refusal::at(Field::Assignee, RefusalCode::UnknownColleague)
+                    })?),
+                },
+            },
+            "note" => CaseAction::AddNote {
+                internal_text: optional("intern_tekst"),
+            },
+            "hoering-start" => CaseAction::StartHearing,
+            "hoering-slut" => CaseAction::EndHearing,
+            "ikke-omfattet" => CaseAction::MarkNotCovered {
+                reason: text("begrundelse"),
+            },
+            "luk" => CaseAction::Close,
+            "genaabn" => CaseAction::Reopen {
+                reason: text("begrundelse"),
+            },
+            "anmod" => {
+                let (items, rows) = request_items(form)?;
+                item_rows = rows;
+                CaseAction::RequestInformation {
+                    message: text("besked"),
+                    items,
                 }
-                Err(DecideError::Record(error)) => finish(Err(error)),
-                Err(other) => Err(AppError::internal("issuing a decision", &other)),
-            };
-        }
-        "modtaget" => {
-            let Some(item_id) = text("punkt").and_then(|v| v.parse::<i64>().ok()) else {
-                return Err(AppError::NotFound);
-            };
-            let result = in_transaction!(conn, {
-                answer_request_item(&mut conn, case.id, item_id, actor, public_text, now).await
-            });
-            return finish(result.map(|_| ()));
-        }
-        _ => return Err(AppError::NotFound),
+            }
+            "modtaget" => CaseAction::ReceiveItem {
+                item_id: optional("punkt").and_then(|v| v.parse::<i64>().ok()),
+                comment: None,
+            },
+            "afgoer" => {
+                let decision = decision_input(form)?;
+                // The letter is rendered before the transaction opens.
+                let letter =
+                    render_letter(&mut conn, &case, &decision, &state.public_origin, now).await?;
+                CaseAction::Decide {
+                    outcome: Some(decision.outcome),
+                    heading: decision.heading,
+                    letter: DecisionLetterSource::Rendered(letter),
+                }
+            }
+            _ => return Err(CommandError::NotFound),
+        };
+    let command = ActOnCase {
+        case: &case,
+        read_version: Some(version),
+        actor: Actor {
+            kind: ActorKind::Caseworker,
+            user_id: Some(user_id),
+            label: &user.name,
+        },
+        time: ActionTime::Now(now),
+        // The reopening's reason is its public text; the other forms have their own.
+        public_text: optional("offentlig_tekst"),
+        action,
     };
-
-    let mut request = EventRequest::new(kind, actor, now);
-    request.public_text = public_text;
-    match kind {
-        EventKind::Registered => request.esdh_number = text("esdh_nummer"),
-        EventKind::Assigned => {
-            request.assignee_user_id = match text("tildel_til") {
-                None => None,
-                Some("mig") => Some(user_id),
-                Some(other) => {
-                    let colleague = match other.parse::<i64>() {
-                        Ok(id) => User::find(&mut conn, id).await?,
-                        Err(_) => None,
-                    };
-                    // Only a caseworker of the same authority can hold the case.
-                    match colleague {
-                        Some(c)
-                            if c.authority_code == Some(authority_code)
-                                && c.kind == "caseworker" =>
-                        {
-                            Some(c.id)
-                        }
-                        _ => return Ok(Err(refuse("tildel_til", "action.unknown_colleague"))),
-                    }
+    let store = &state.app.documents;
+    let done = in_transaction!(conn, { act_on_case(&mut conn, store, command).await });
+    match done {
+        Ok(done) => {
+            if let Some(letter) = done.decision_letter {
+                tracing::info!(case_id = case.id, document_id = letter.id, "case decided");
+            }
+            Ok(())
+        }
+        // An item of the request is named by its row in the form, not its place in the list.
+        Err(CommandError::Refused(mut refusal)) => {
+            refusal.field = match refusal.field {
+                Field::ItemText(n) => Field::ItemText(item_rows.get(n).copied().unwrap_or(n)),
+                Field::ItemDeadline(n) => {
+                    Field::ItemDeadline(item_rows.get(n).copied().unwrap_or(n))
                 }
-            }
-        }
-        EventKind::NoteAdded => {
-            request.internal_text = text("intern_tekst");
-            if request.internal_text.is_none() && request.public_text.is_none() {
-                return Ok(Err(refuse("intern_tekst", "field.required")));
-            }
-        }
-        EventKind::GoalNotCovered => request.not_covered_reason = text("begrundelse"),
-        EventKind::Reopened => {
-            let Some(reason) = text("begrundelse") else {
-                return Ok(Err(refuse("begrundelse", "field.required")));
+                other => other,
             };
-            request.public_text = Some(reason);
+            Err(refusal.into())
         }
-        _ => {}
-    }
-    let result = in_transaction!(conn, {
-        record(&mut conn, case.id, Some(version), &request).await
-    });
-    finish(result.map(|_| ()))
-}
-
-/// The event's outcome as the page reports it.
-fn finish(result: Result<(), RecordError>) -> Result<Result<(), Refusal>, AppError> {
-    match result {
-        Ok(()) => Ok(Ok(())),
-        Err(RecordError::Conflict { .. }) => Ok(Err(refuse("", "action.conflict"))),
-        Err(RecordError::Refused(_)) => Ok(Err(refuse("", "action.not_possible"))),
-        Err(RecordError::DuplicateEsdhNumber) => Ok(Err(refuse("esdh_nummer", "esdh.duplicate"))),
-        Err(RecordError::MissingEsdhNumber) => Ok(Err(refuse("esdh_nummer", "field.required"))),
-        Err(RecordError::MissingReason) => Ok(Err(refuse("begrundelse", "field.required"))),
-        Err(RecordError::MissingItems) => Ok(Err(refuse("punkt_1", "action.items_required"))),
-        Err(RecordError::ItemNotOpen) => Ok(Err(refuse("", "action.item_not_open"))),
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -254,16 +189,18 @@ fn decision_input(form: &BTreeMap<String, String>) -> Result<DecisionInput, Refu
             .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
-    let outcome =
-        Outcome::parse(&text("udfald")).ok_or(refuse("udfald", "decision.choose_outcome"))?;
-    let heading = text("overskrift");
-    if heading.is_empty() {
-        return Err(refuse("overskrift", "field.required"));
-    }
-    let body = text("afgoerelse");
-    if body.is_empty() {
-        return Err(refuse("afgoerelse", "field.required"));
-    }
+    let required = |field: Field| {
+        let value = text(&field.form_name());
+        if value.is_empty() {
+            Err(Refusal::at(field, RefusalCode::Required))
+        } else {
+            Ok(value)
+        }
+    };
+    let outcome = Outcome::parse(&text("udfald"))
+        .ok_or(Refusal::at(Field::Outcome, RefusalCode::ChooseOutcome))?;
+    let heading = required(Field::Heading)?;
+    let body = required(Field::DecisionText)?;
     let conditions: Vec<String> = text("vilkaar")
         .lines()
         .map(str::trim)
@@ -271,12 +208,12 @@ fn decision_input(form: &BTreeMap<String, String>) -> Result<DecisionInput, Refu
         .map(str::to_string)
         .collect();
     if outcome == Outcome::ApprovedWithConditions && conditions.is_empty() {
-        return Err(refuse("vilkaar", "decision.conditions_required"));
+        return Err(Refusal::at(
+            Field::Conditions,
+            RefusalCode::ConditionsRequired,
+        ));
     }
-    let legal_basis = text("lovgrundlag");
-    if legal_basis.is_empty() {
-        return Err(refuse("lovgrundlag", "field.required"));
-    }
+    let legal_basis = required(Field::LegalBasis)?;
     Ok(DecisionInput {
         outcome,
         heading,
@@ -286,51 +223,40 @@ fn decision_input(form: &BTreeMap<String, String>) -> Result<DecisionInput, Refu
     })
 }
 
-/// The items of a request for information: `punkt_N` with `frist_N` (a date, today or later).
-fn request_items(
-    form: &BTreeMap<String, String>,
-    now: chrono::NaiveDateTime,
-) -> Result<Vec<(String, NaiveDate)>, Refusal> {
-    let today = app::domain::local_time::copenhagen_date(now);
+/// The items of a request for information: `punkt_N` with `frist_N`, rows left empty skipped,
+/// and for each item the form row (from 0) it came from. The date is read here (the form takes
+/// the ways people write dates); the command checks the rest.
+fn request_items(form: &BTreeMap<String, String>) -> Result<(Vec<ItemDraft>, Vec<usize>), Refusal> {
     let mut items = Vec::new();
-    for n in 1..=MAX_REQUEST_ITEMS {
-        let text = form
-            .get(&format!("punkt_{n}"))
-            .map(|v| v.trim())
-            .unwrap_or("");
-        let deadline = form
-            .get(&format!("frist_{n}"))
-            .map(|v| v.trim())
-            .unwrap_or("");
-        if text.is_empty() && deadline.is_empty() {
+    let mut rows = Vec::new();
+    for row in 0..MAX_REQUEST_ITEMS {
+        let value = |field: Field| {
+            form.get(&field.form_name())
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let description = value(Field::ItemText(row));
+        let deadline = value(Field::ItemDeadline(row));
+        if description.is_empty() && deadline.is_empty() {
             continue;
         }
-        let field_text = ITEM_FIELDS[n - 1];
-        if text.is_empty() {
-            return Err(refuse(field_text.0, "field.required"));
+        if description.is_empty() {
+            return Err(Refusal::at(Field::ItemText(row), RefusalCode::Required));
         }
-        let Some(date) = parse_date(deadline) else {
-            return Err(refuse(field_text.1, "action.bad_date"));
+        let Some(deadline) = parse_date(&deadline) else {
+            return Err(Refusal::at(Field::ItemDeadline(row), RefusalCode::BadDate));
         };
-        if date < today {
-            return Err(refuse(field_text.1, "action.date_past"));
-        }
-        items.push((text.to_string(), date));
+        items.push(ItemDraft {
+            description,
+            deadline,
+        });
+        rows.push(row);
     }
     if items.is_empty() {
-        return Err(refuse("punkt_1", "action.items_required"));
+        return Err(Refusal::at(Field::Items, RefusalCode::ItemCount));
     }
-    Ok(items)
+    Ok((items, rows))
 }
-
-/// The field names of the item rows, as `'static` for the refusal.
-const ITEM_FIELDS: [(&str, &str); MAX_REQUEST_ITEMS] = [
-    ("punkt_1", "frist_1"),
-    ("punkt_2", "frist_2"),
-    ("punkt_3", "frist_3"),
-    ("punkt_4", "frist_4"),
-    ("punkt_5", "frist_5"),
-];
 
 /// A date as a date input sends it (`2026-12-24`) or as people write it (`24-12-2026`, `24.12.2026`).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -356,47 +282,33 @@ mod tests {
     }
 
     #[test]
-    fn request_items_need_text_and_a_future_deadline() {
-        let now = NaiveDate::from_ymd_opt(2026, 11, 27)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap();
+    fn request_items_keep_their_form_rows() {
         let form = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
             pairs
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         };
-        let items = request_items(
-            &form(&[
-                ("punkt_1", "Situationsplan"),
-                ("frist_1", "2026-12-11"),
-                ("punkt_3", "Facade"),
-                ("frist_3", "11.12.2026"),
-            ]),
-            now,
-        )
+        let (items, rows) = request_items(&form(&[
+            ("punkt_1", "Situationsplan"),
+            ("frist_1", "2026-12-11"),
+            ("punkt_3", "Facade"),
+            ("frist_3", "11.12.2026"),
+        ]))
         .unwrap();
         assert_eq!(items.len(), 2);
+        assert_eq!(rows, vec![0, 2]);
         assert_eq!(
-            request_items(&form(&[]), now).unwrap_err().code,
-            "action.items_required"
+            request_items(&form(&[])).unwrap_err().code,
+            RefusalCode::ItemCount
         );
         assert_eq!(
-            request_items(&form(&[("punkt_2", "Plan"), ("frist_2", "i morgen")]), now).unwrap_err(),
-            refuse("frist_2", "action.bad_date")
+            request_items(&form(&[("punkt_2", "Plan"), ("frist_2", "i morgen")])).unwrap_err(),
+            Refusal::at(Field::ItemDeadline(1), RefusalCode::BadDate)
         );
         assert_eq!(
-            request_items(
-                &form(&[("punkt_1", "Plan"), ("frist_1", "2026-11-26")]),
-                now
-            )
-            .unwrap_err(),
-            refuse("frist_1", "action.date_past")
-        );
-        assert_eq!(
-            request_items(&form(&[("frist_1", "2026-12-01")]), now).unwrap_err(),
-            refuse("punkt_1", "field.required")
+            request_items(&form(&[("frist_1", "2026-12-01")])).unwrap_err(),
+            Refusal::at(Field::ItemText(0), RefusalCode::Required)
         );
     }
 }

@@ -8,10 +8,11 @@ use app::db::DbError;
 use app::db::{Conn, Database};
 use app::domain::lifecycle::EventKind;
 use app::in_transaction;
-use app::services::case_events::{
-    information_received, record, request_information, Actor, ActorKind, EventRequest,
+use app::services::case_events::{record, Actor, ActorKind, EventRequest};
+use app::services::commands::case_actions::{
+    act_on_case, ActOnCase, ActionTime, CaseAction, DecisionLetterSource, ItemDraft,
 };
-use app::services::decisions::{decide, DecisionInput, Outcome};
+use app::services::decisions::{render_letter, DecisionInput, Outcome};
 use app::services::document_store::DocumentStore;
 use app::services::notifications::{self, Topic};
 use app::state::now_utc;
@@ -420,64 +421,68 @@ pub async fn seed_case(
                 },
             };
             let esdh = format!("{}-{:05}", at.format("%Y"), 1000 + index * 13);
-            let mut request = EventRequest::new(kind, actor, at);
-            match kind {
-                R => request.esdh_number = Some(&esdh),
-                N => {
-                    request.not_covered_reason =
-                        Some("Lovliggørelse af opført byggeri (legaliseringssag)")
+            // The applicant's own steps (submitting, withdrawing) are theirs; the rest go through
+            // the authority's command, as a caseworker's form or a case system would.
+            let action = match kind {
+                S | W => {
+                    record(conn, case.id, None, &EventRequest::new(kind, actor, at)).await?;
+                    continue;
                 }
-                Q => {
-                    request.public_text = Some(
-                        "Vi mangler en situationsplan med afstande til skel og en facadetegning.",
-                    )
-                }
-                _ => {}
-            }
-            match kind {
-                Q => {
-                    let items = [
-                        (
-                            "Situationsplan med afstande til skel".to_string(),
-                            (at + TimeDelta::days(14)).date(),
-                        ),
-                        (
-                            "Facadetegning med højder".to_string(),
-                            (at + TimeDelta::days(21)).date(),
-                        ),
-                    ];
-                    let message = request.public_text.unwrap_or_default();
-                    request_information(conn, case.id, None, actor, message, &items, at).await?;
-                }
+                R => CaseAction::Register { esdh_number: esdh },
+                C => CaseAction::DeclareComplete,
+                N => CaseAction::MarkNotCovered {
+                    reason: "Lovliggørelse af opført byggeri (legaliseringssag)".to_string(),
+                },
+                H => CaseAction::StartHearing,
+                X => CaseAction::Close,
+                O => CaseAction::Reopen {
+                    reason: "Klagenævnet har hjemvist sagen.".to_string(),
+                },
+                Q => CaseAction::RequestInformation {
+                    message:
+                        "Vi mangler en situationsplan med afstande til skel og en facadetegning."
+                            .to_string(),
+                    items: vec![
+                        ItemDraft {
+                            description: "Situationsplan med afstande til skel".to_string(),
+                            deadline: (at + TimeDelta::days(14)).date(),
+                        },
+                        ItemDraft {
+                            description: "Facadetegning med højder".to_string(),
+                            deadline: (at + TimeDelta::days(21)).date(),
+                        },
+                    ],
+                },
+                A => CaseAction::ReceiveInformation {
+                    comment: Some("Tegningerne er uploadet.".to_string()),
+                },
                 D => {
                     let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
-                    decide(
-                        conn,
-                        letters.documents,
-                        &current,
-                        None,
-                        actor,
-                        &demo_decision(index, title),
-                        letters.public_url,
-                        at,
-                    )
-                    .await?;
+                    let decision = demo_decision(index, title);
+                    let letter =
+                        render_letter(conn, &current, &decision, letters.public_url, at).await?;
+                    CaseAction::Decide {
+                        outcome: Some(decision.outcome),
+                        heading: decision.heading,
+                        letter: DecisionLetterSource::Rendered(letter),
+                    }
                 }
-                A => {
-                    information_received(
-                        conn,
-                        case.id,
-                        None,
-                        actor,
-                        Some("Tegningerne er uploadet."),
-                        at,
-                    )
-                    .await?;
-                }
-                _ => {
-                    record(conn, case.id, None, &request).await?;
-                }
-            }
+                other => anyhow::bail!("the demo has no step {other:?}"),
+            };
+            let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
+            act_on_case(
+                conn,
+                letters.documents,
+                ActOnCase {
+                    case: &current,
+                    read_version: None,
+                    actor,
+                    time: ActionTime::Reported(at),
+                    public_text: None,
+                    action,
+                },
+            )
+            .await?;
         }
         Ok(())
     });

@@ -698,3 +698,228 @@ async fn hearing_goal_exemption_close_and_reopen_each_write_one_event() {
     let folder = get_as(db, RunMode::Demo, &format!("/sager/{reference}"), &anders).await;
     assert!(folder.body.contains("Naboerne høres i 14 dage"));
 }
+
+/// The caseworker's form and the case system's API are two doors to one command: the same
+/// actions leave the same events and case rows behind, and refuse the same things the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_and_the_api_carry_out_the_same_command() {
+    use app::db::events::CaseEvent;
+    use serde_json::json;
+    use support::api::{api, call, token_for};
+
+    let (test_db, _) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let anders = login(db, "virksomhed-a").await;
+    let token = token_for(db, 851).await;
+    let through_portal = submitted_case(db, &anders).await;
+    let through_api = submitted_case(db, &anders).await;
+    let portal_ref = through_portal.reference.clone().unwrap();
+    let api_ref = through_api.reference.clone().unwrap();
+    let deadline = (app::domain::local_time::copenhagen_date(app::state::now_utc())
+        + chrono::TimeDelta::days(14))
+    .format("%Y-%m-%d")
+    .to_string();
+    let version = |case_id: i64| async move {
+        Case::find(&mut db.conn().await.unwrap(), case_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+    };
+
+    // The same steps, each through its door.
+    let steps: Vec<(String, serde_json::Value)> = vec![
+        (
+            "handling=registrer&esdh_nummer=851-2026-{n}".into(),
+            json!({"kind": "registered", "esdh_number": "851-2026-{n}"}),
+        ),
+        (
+            "handling=note&intern_tekst=Ringet+til+ansøger&offentlig_tekst=Vi+ser+på+sagen".into(),
+            json!({"kind": "note_added", "internal_text": "Ringet til ansøger", "public_text": "Vi ser på sagen"}),
+        ),
+        (
+            format!(
+                "handling=anmod&besked=Send+tegningen&punkt_1=Facadetegning&frist_1={deadline}"
+            ),
+            json!({"kind": "information_requested", "message": "Send tegningen", "items": [{"description": "Facadetegning", "deadline": deadline}]}),
+        ),
+        (
+            "handling=ikke-omfattet&begrundelse=Legalisering".into(),
+            json!({"kind": "goal_not_covered", "reason": "Legalisering"}),
+        ),
+    ];
+    for (n, (form, event)) in steps.iter().enumerate() {
+        let form = form.replace("{n}", &format!("{}{n}", 1));
+        let answer = act(
+            db,
+            &aalborg,
+            &portal_ref,
+            &format!("{form}&version={}", version(through_portal.id).await),
+        )
+        .await;
+        assert!(
+            location(&answer).contains("?udfoert="),
+            "portal step {n}: {}",
+            location(&answer)
+        );
+        let event: serde_json::Value =
+            serde_json::from_str(&event.to_string().replace("{n}", &format!("{}{n}", 2))).unwrap();
+        let (answer, _) = call(
+            db,
+            api(
+                "POST",
+                &format!("/api/v1/cases/{api_ref}/events"),
+                &token,
+                Some(&event),
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "api step {n}: {}",
+            answer.body
+        );
+    }
+
+    let mut conn = db.conn().await.unwrap();
+    let shape = |events: Vec<CaseEvent>| {
+        events
+            .into_iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.state_after,
+                    e.must_act_after,
+                    e.public_text,
+                    e.internal_text,
+                    e.visible_to_applicant,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let portal_events = shape(
+        CaseEvent::for_case(&mut conn, through_portal.id)
+            .await
+            .unwrap(),
+    );
+    let api_events = shape(
+        CaseEvent::for_case(&mut conn, through_api.id)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(portal_events, api_events);
+    let portal_case = Case::find(&mut conn, through_portal.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let api_case = Case::find(&mut conn, through_api.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            &portal_case.state,
+            &portal_case.must_act,
+            &portal_case.not_covered_reason,
+            portal_case.version
+        ),
+        (
+            &api_case.state,
+            &api_case.must_act,
+            &api_case.not_covered_reason,
+            api_case.version
+        )
+    );
+    assert_eq!(portal_case.esdh_number.as_deref(), Some("851-2026-10"));
+    assert_eq!(api_case.esdh_number.as_deref(), Some("851-2026-20"));
+    for case_id in [through_portal.id, through_api.id] {
+        let requests = InformationRequest::for_case(&mut conn, case_id)
+            .await
+            .unwrap();
+        let asked: Vec<_> = requests
+            .iter()
+            .map(|r| (r.request.message.clone(), r.items.len()))
+            .collect();
+        assert_eq!(asked, vec![("Send tegningen".to_string(), 1)]);
+    }
+    drop(conn);
+
+    // Refused the same way: an ESDH number the other case has, and a text over the limit.
+    let fresh_portal = submitted_case(db, &anders).await;
+    let fresh_ref = fresh_portal.reference.clone().unwrap();
+    let taken = act(
+        db,
+        &aalborg,
+        &fresh_ref,
+        &format!(
+            "handling=registrer&esdh_nummer=851-2026-20&version={}",
+            fresh_portal.version
+        ),
+    )
+    .await;
+    assert!(location(&taken).ends_with("#handling-registrer"));
+    let page = get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sagsbehandling/sager/{fresh_ref}"),
+        &aalborg,
+    )
+    .await;
+    assert!(page.body.contains("Sagsnummeret bruges allerede"));
+    let fresh_api = submitted_case(db, &anders).await;
+    let fresh_api_ref = fresh_api.reference.clone().unwrap();
+    let (answer, problem) = call(
+        db,
+        api(
+            "POST",
+            &format!("/api/v1/cases/{fresh_api_ref}/events"),
+            &token,
+            Some(&json!({"kind": "registered", "esdh_number": "851-2026-10"})),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(problem["type"], "/api/v1/problems/duplicate-esdh-number");
+    assert_eq!(problem["existing_reference"], portal_ref.as_str());
+
+    let long = "x".repeat(2001);
+    act(
+        db,
+        &aalborg,
+        &portal_ref,
+        &format!(
+            "handling=genaabn&begrundelse={long}&version={}",
+            version(through_portal.id).await
+        ),
+    )
+    .await;
+    let page = get_as(
+        db,
+        RunMode::Demo,
+        &format!("/sagsbehandling/sager/{portal_ref}"),
+        &aalborg,
+    )
+    .await;
+    assert!(
+        page.body.contains("Skriv højst 2000 tegn."),
+        "the portal names the limit"
+    );
+    let (answer, problem) = call(
+        db,
+        api(
+            "POST",
+            &format!("/api/v1/cases/{api_ref}/events"),
+            &token,
+            Some(&json!({"kind": "note_added", "internal_text": "x".repeat(5001)})),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "internal_text");
+    assert!(problem["detail"].as_str().unwrap().contains("at most 5000"));
+}

@@ -2,4 +2,6 @@
 //! typed refusal out, in one transaction. The portal's form handlers and the integration API's
 //! handlers both call these and write nothing themselves.
 
+pub mod case_actions;
+pub mod refusals;
 pub mod webhook_receivers;

@@ -1,15 +1,16 @@
-//! Deciding a case: the decision event and its letter, rendered to PDF and stored immutably as a
-//! new document of the case — one transaction. A corrected decision is a new decision with a new
-//! document; the folder's stable address always gives the latest.
+//! A decision's outcome and its letter: rendered to PDF before the transaction, then stored
+//! immutably as a new document of the case in the transaction that records the decision
+//! (`services::commands::case_actions`). A corrected decision is a new decision with a new
+//! document.
 
 use crate::db::authorities::{Authority, CaseType};
 use crate::db::cases::Case;
 use crate::db::documents::{Document, DocumentKind, NewDocument};
 use crate::db::{Conn, DbError};
 use crate::decision_pdf::{self, complaint_guidance, DecisionDomain, DecisionLetter};
-use crate::domain::lifecycle::EventKind;
 use crate::domain::local_time::copenhagen_date;
-use crate::services::case_events::{record, Actor, EventRequest, RecordError, Recorded};
+use crate::services::case_events::Actor;
+use crate::services::commands::refusals::CommandError;
 use crate::services::document_store::DocumentStore;
 use chrono::NaiveDateTime;
 
@@ -67,42 +68,23 @@ pub struct DecisionInput {
     pub legal_basis: String,
 }
 
-/// Why a decision was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum DecideError {
-    #[error(transparent)]
-    Record(#[from] RecordError),
-    #[error("the decision letter could not be rendered: {0}")]
-    Render(String),
-    #[error("the decision letter could not be stored: {0}")]
-    Store(String),
+/// A decision letter rendered to PDF, before the transaction that issues it opens.
+#[derive(Debug, Clone)]
+pub struct RenderedLetter {
+    pub pdf: Vec<u8>,
 }
 
-impl From<DbError> for DecideError {
-    fn from(error: DbError) -> Self {
-        DecideError::Record(RecordError::Database(error))
-    }
-}
-
-/// Records the decision and issues its letter, in the caller's transaction. `case_folder_base`
-/// is the public address the letter points the applicant to (e.g. `https://sagsspor.dk`).
-#[allow(clippy::too_many_arguments)]
-pub async fn decide(
+/// Renders the letter of a decision about to be made, outside any transaction and off the async
+/// runtime (a PDF takes milliseconds of CPU that no other request should wait behind).
+/// `case_folder_base` is the public address the letter points the applicant to (e.g.
+/// `https://sagsspor.dk`).
+pub async fn render_letter(
     conn: &mut Conn,
-    store: &DocumentStore,
     case: &Case,
-    read_version: Option<i64>,
-    actor: Actor<'_>,
     decision: &DecisionInput,
     case_folder_base: &str,
     at: NaiveDateTime,
-) -> Result<(Recorded, Document), DecideError> {
-    let mut request = EventRequest::new(EventKind::Decided, actor, at);
-    request.public_text = Some(&decision.heading);
-    request.data = serde_json::json!({ "outcome": decision.outcome.code() });
-    let recorded = record(conn, case.id, read_version, &request).await?;
-    let case = &recorded.case;
-
+) -> Result<RenderedLetter, CommandError> {
     let authority = Authority::find(conn, case.authority_code)
         .await?
         .ok_or(DbError::NotFound)?;
@@ -136,7 +118,24 @@ pub async fn decide(
             case_folder_base.trim_end_matches('/')
         ),
     };
-    let pdf = decision_pdf::render(&letter).map_err(|e| DecideError::Render(e.to_string()))?;
+    let pdf = tokio::task::spawn_blocking(move || decision_pdf::render(&letter))
+        .await
+        .map_err(|e| CommandError::Failed(format!("rendering the letter stopped: {e}")))?
+        .map_err(|e| CommandError::Failed(format!("the letter could not be rendered: {e}")))?;
+    Ok(RenderedLetter { pdf })
+}
+
+/// Stores a rendered letter as the case's newest decision document, in the caller's transaction
+/// (the decision event refers to it). The folder's stable address always gives the latest.
+pub async fn issue_rendered_letter(
+    conn: &mut Conn,
+    store: &DocumentStore,
+    case: &Case,
+    actor: Actor<'_>,
+    letter: &RenderedLetter,
+    at: NaiveDateTime,
+) -> Result<Document, CommandError> {
+    let reference = case.reference.clone().unwrap_or_default();
     let earlier = Document::for_case(conn, case.id)
         .await?
         .iter()
@@ -146,11 +145,11 @@ pub async fn decide(
         0 => format!("afgoerelse-{reference}.pdf"),
         n => format!("afgoerelse-{reference}-{}.pdf", n + 1),
     };
-    // Stored last, beside its row: in the database store both commit or roll back together.
+    // In the database store the bytes commit or roll back together with their row.
     let stored = store
-        .store_bytes(conn, &pdf)
+        .store_bytes(conn, &letter.pdf)
         .await
-        .map_err(|e| DecideError::Store(e.to_string()))?;
+        .map_err(|e| CommandError::Failed(format!("the letter could not be stored: {e}")))?;
     let document = Document::insert(
         conn,
         &NewDocument {
@@ -168,5 +167,5 @@ pub async fn decide(
         },
     )
     .await?;
-    Ok((recorded, document))
+    Ok(document)
 }

@@ -17,14 +17,14 @@ use app::db::events::CaseEvent;
 use app::db::Conn;
 use app::domain::clock::{ClockFigures, GoalStatus, NotCoveredReason};
 use app::domain::lifecycle::EventKind;
-use app::domain::local_time::copenhagen_date;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
-use app::services::case_events::{
-    answer_request_item, information_received, record, request_information, Actor, ActorKind,
-    EventRequest,
-};
+use app::services::case_events::{record, Actor, ActorKind, EventRequest};
 use app::services::case_view::CaseFolder;
+use app::services::commands::case_actions::{
+    act_on_case, ActOnCase, ActionTime, CaseAction, DecisionLetterSource, ItemDraft,
+};
+use app::services::commands::refusals::{CommandError, RefusalCode};
 use app::services::decisions::Outcome;
 use app::services::document_store::{clean_filename, FileType};
 use app::services::notifications::{is_plausible_email, normalize_danish_mobile};
@@ -39,9 +39,6 @@ use utoipa::{IntoParams, ToSchema};
 
 /// How far ahead of this server's clock a reported time may be (clocks differ a little).
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
-
-/// The most items one request for information may have.
-const MAX_ITEMS: usize = 20;
 
 // ---------------------------------------------------------------------------------------------
 // What the API answers
@@ -946,26 +943,6 @@ pub enum ApiEventKind {
     Withdrawn,
 }
 
-impl ApiEventKind {
-    fn event_kind(self) -> EventKind {
-        match self {
-            ApiEventKind::Registered => EventKind::Registered,
-            ApiEventKind::DeclaredComplete => EventKind::DeclaredComplete,
-            ApiEventKind::InformationRequested => EventKind::InformationRequested,
-            ApiEventKind::InformationReceived => EventKind::InformationReceived,
-            ApiEventKind::ItemReceived => EventKind::ItemAnswered,
-            ApiEventKind::HearingStarted => EventKind::HearingStarted,
-            ApiEventKind::HearingEnded => EventKind::HearingEnded,
-            ApiEventKind::Decided => EventKind::Decided,
-            ApiEventKind::Closed => EventKind::Closed,
-            ApiEventKind::Reopened => EventKind::Reopened,
-            ApiEventKind::NoteAdded => EventKind::NoteAdded,
-            ApiEventKind::GoalNotCovered => EventKind::GoalNotCovered,
-            ApiEventKind::Withdrawn => EventKind::Withdrawn,
-        }
-    }
-}
-
 /// A decision's outcome.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -1046,6 +1023,56 @@ pub struct EventInput {
 }
 
 impl EventInput {
+    /// The action the event asks for; the command checks what was given.
+    fn action(&self) -> CaseAction {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        match self.kind {
+            ApiEventKind::Registered => CaseAction::Register {
+                esdh_number: text(&self.esdh_number),
+            },
+            ApiEventKind::DeclaredComplete => CaseAction::DeclareComplete,
+            ApiEventKind::InformationRequested => CaseAction::RequestInformation {
+                message: text(&self.message),
+                items: self
+                    .items
+                    .iter()
+                    .flatten()
+                    .map(|item| ItemDraft {
+                        description: item.description.clone(),
+                        deadline: item.deadline,
+                    })
+                    .collect(),
+            },
+            ApiEventKind::InformationReceived => CaseAction::ReceiveInformation {
+                comment: self.comment.clone(),
+            },
+            ApiEventKind::ItemReceived => CaseAction::ReceiveItem {
+                item_id: self.item_id,
+                comment: self.comment.clone(),
+            },
+            ApiEventKind::HearingStarted => CaseAction::StartHearing,
+            ApiEventKind::HearingEnded => CaseAction::EndHearing,
+            ApiEventKind::Decided => CaseAction::Decide {
+                outcome: self.outcome.map(ApiOutcome::outcome),
+                heading: text(&self.heading),
+                letter: DecisionLetterSource::Uploaded {
+                    document_id: self.decision_document_id,
+                },
+            },
+            ApiEventKind::Closed => CaseAction::Close,
+            ApiEventKind::Reopened => CaseAction::Reopen {
+                reason: text(&self.reason),
+            },
+            ApiEventKind::NoteAdded => CaseAction::AddNote {
+                internal_text: self.internal_text.clone(),
+            },
+            ApiEventKind::GoalNotCovered => CaseAction::MarkNotCovered {
+                reason: text(&self.reason),
+            },
+            ApiEventKind::Withdrawn => CaseAction::RecordWithdrawal,
+        }
+    }
+
     /// Refuses a field given with a kind it does not belong to.
     fn check_fields(&self) -> Result<(), Problem> {
         use ApiEventKind as K;
@@ -1133,37 +1160,11 @@ pub async fn post_event(
     let input: EventInput = parse_json(&headers, &body)?;
     input.check_fields()?;
     let now = now_utc();
-    let reported_at = match input.occurred_at {
-        Some(at) => Some(reported_time("occurred_at", at, now)?),
-        None => None,
+    let time = match input.occurred_at {
+        Some(at) => ActionTime::Reported(reported_time("occurred_at", at, now)?),
+        None => ActionTime::Now(now),
     };
-    let public_text = optional_text("public_text", input.public_text.as_deref(), 5000)?;
-    let today = copenhagen_date(now);
-    let items = match &input.items {
-        None => Vec::new(),
-        Some(items) => {
-            if items.is_empty() || items.len() > MAX_ITEMS {
-                return Err(Problem::invalid(
-                    "items",
-                    format!("between 1 and {MAX_ITEMS} items"),
-                ));
-            }
-            let mut checked = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let text =
-                    required_text(&format!("items[{i}].description"), &item.description, 500)?;
-                if item.deadline < today {
-                    return Err(Problem::invalid(
-                        format!("items[{i}].deadline"),
-                        format!("must be today ({today}) or later"),
-                    ));
-                }
-                checked.push((text.to_string(), item.deadline));
-            }
-            checked
-        }
-    };
-
+    let action = input.action();
     let write = WriteRequest {
         client_id: caller.client.id,
         key: key.as_deref(),
@@ -1171,6 +1172,7 @@ pub async fn post_event(
     };
     let origin = state.public_origin.clone();
     let label = caller.client.name.clone();
+    let store = state.app.documents.clone();
     once(&state.app.db, write, async |conn| {
         let case = own_case(conn, &caller, &reference).await?;
         if let Some(expected) = expected_version {
@@ -1178,148 +1180,43 @@ pub async fn post_event(
                 return Err(Problem::stale(case.version, &case.state).of_case(case.id));
             }
         }
-        let latest = CaseEvent::for_case(conn, case.id)
-            .await?
-            .last()
-            .map(|e| e.occurred_at);
-        // A reported time must keep the history in order; without one the event happens now,
-        // read inside the transaction (a request that waited for another's write comes after it).
-        let at = match reported_at {
-            Some(at) if latest.is_some_and(|latest| at < latest) => {
-                return Err(Problem::invalid(
-                    "occurred_at",
-                    "must not be before the case's latest event",
-                ))
-            }
-            Some(at) => at,
-            None => latest.map_or_else(now_utc, |latest| now_utc().max(latest)),
+        let command = ActOnCase {
+            case: &case,
+            read_version: expected_version,
+            actor: Actor {
+                kind: ActorKind::Esdh,
+                user_id: None,
+                label: &label,
+            },
+            // The time is read inside the transaction (a request that waited for another's
+            // write comes after it).
+            time: match time {
+                ActionTime::Now(_) => ActionTime::Now(now_utc()),
+                reported => reported,
+            },
+            public_text: input.public_text.clone(),
+            action: action.clone(),
         };
-        let actor = Actor {
-            kind: ActorKind::Esdh,
-            user_id: None,
-            label: &label,
-        };
-        let refused = |e| {
-            match (e, expected_version) {
-                (
-                    app::services::case_events::RecordError::Conflict { current_version },
-                    Some(_),
-                ) => Problem::stale(current_version, &case.state),
-                (e, _) => Problem::from_record(e, &case.state),
+        let done = act_on_case(conn, &store, command).await.map_err(|error| {
+            match error {
+                CommandError::Refused(refusal)
+                    if refusal.code == RefusalCode::Changed && expected_version.is_some() =>
+                {
+                    Problem::stale(refusal.current_version.unwrap_or_default(), &case.state)
+                }
+                other => Problem::from_command(other, &case.state),
             }
             .of_case(case.id)
-        };
-        let kind = input.kind.event_kind();
-        let recorded = match input.kind {
-            ApiEventKind::InformationRequested => {
-                let message = required_text(
-                    "message",
-                    input.message.as_deref().unwrap_or(""),
-                    5000,
-                )?;
-                if items.is_empty() {
-                    return Err(Problem::invalid("items", "between 1 and 20 items"));
-                }
-                request_information(conn, case.id, expected_version, actor, message, &items, at)
-                    .await
-                    .map_err(refused)?
-            }
-            ApiEventKind::ItemReceived => {
-                let Some(item_id) = input.item_id else {
-                    return Err(Problem::invalid("item_id", "name the item that arrived"));
-                };
-                let comment = optional_text("comment", input.comment.as_deref(), 5000)?;
-                answer_request_item(conn, case.id, item_id, actor, comment.or(public_text), at)
-                    .await
-                    .map_err(|e| match e {
-                        app::services::case_events::RecordError::NotFound => Problem::invalid(
-                            "item_id",
-                            "no item of the case's requests for information has this id",
-                        ),
-                        other => refused(other),
-                    })?
-                    .into_recorded()
-            }
-            ApiEventKind::InformationReceived => {
-                let comment = optional_text("comment", input.comment.as_deref(), 5000)?;
-                information_received(conn, case.id, expected_version, actor, comment.or(public_text), at)
-                    .await
-                    .map_err(refused)?
-            }
-            _ => {
-                let mut request = EventRequest::new(kind, actor, at);
-                request.public_text = public_text;
-                match input.kind {
-                    ApiEventKind::Registered => {
-                        let number = required_text(
-                            "esdh_number",
-                            input.esdh_number.as_deref().unwrap_or(""),
-                            100,
-                        )?;
-                        refuse_taken_esdh_number(conn, case.authority_code, number, Some(case.id))
-                            .await?;
-                        request.esdh_number = Some(number);
-                    }
-                    ApiEventKind::NoteAdded => {
-                        request.internal_text =
-                            optional_text("internal_text", input.internal_text.as_deref(), 5000)?;
-                        if request.internal_text.is_none() && request.public_text.is_none() {
-                            return Err(Problem::invalid(
-                                "internal_text",
-                                "a note needs internal_text or public_text",
-                            ));
-                        }
-                    }
-                    ApiEventKind::Reopened => {
-                        let reason =
-                            required_text("reason", input.reason.as_deref().unwrap_or(""), 2000)?;
-                        request.public_text = Some(reason);
-                    }
-                    ApiEventKind::GoalNotCovered => {
-                        request.not_covered_reason = Some(required_text(
-                            "reason",
-                            input.reason.as_deref().unwrap_or(""),
-                            2000,
-                        )?);
-                    }
-                    ApiEventKind::Decided => {
-                        let Some(outcome) = input.outcome else {
-                            return Err(Problem::invalid("outcome", "a decision needs its outcome"));
-                        };
-                        let heading =
-                            required_text("heading", input.heading.as_deref().unwrap_or(""), 300)?;
-                        let Some(document_id) = input.decision_document_id else {
-                            return Err(Problem::invalid(
-                                "decision_document_id",
-                                "a decision needs its letter: upload the PDF to /documents first",
-                            ));
-                        };
-                        // The state machine speaks first: a refused decision must not touch
-                        // the document.
-                        app::domain::lifecycle::apply(case.lifecycle(), kind)
-                            .map_err(|e| Problem::from_record(e.into(), &case.state))?;
-                        if !Document::issue_as_decision(conn, case.id, document_id).await? {
-                            return Err(Problem::invalid(
-                                "decision_document_id",
-                                "not a PDF the case system uploaded to this case (or it is a decision already)",
-                            ));
-                        }
-                        request.public_text = Some(heading);
-                        request.data = serde_json::json!({
-                            "outcome": outcome.outcome().code(),
-                            "document_id": document_id,
-                        });
-                    }
-                    _ => {}
-                }
-                record(conn, case.id, expected_version, &request)
-                    .await
-                    .map_err(refused)?
-            }
-        };
-        let event = event_output(&recorded.event);
+        })?;
+        let event = event_output(&done.recorded.event);
         case_answer(conn, case.id, StatusCode::CREATED, &origin, move |output| {
-            Answer::json(StatusCode::CREATED, &EventPosted { event, case: output })
+            Answer::json(
+                StatusCode::CREATED,
+                &EventPosted {
+                    event,
+                    case: output,
+                },
+            )
         })
         .await
     })

@@ -6,10 +6,14 @@ use app::db::cases::Case;
 use app::db::{Conn, DbError};
 use app::error::AppError;
 use app::services::case_events::RecordError;
+use app::services::commands::refusals::{CommandError, Refusal, RefusalCode};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// The title of every problem with a field's value.
+const INVALID: &str = "A field is missing or not acceptable";
 
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -212,6 +216,117 @@ impl Problem {
             "Internal error",
             format!("the error was logged with id {id}"),
         )
+    }
+
+    /// A command's refusal, in the problem type and status of its code
+    /// ([`RefusalCode::problem`]), naming the field under its JSON name. `state` is the case's
+    /// state before the command.
+    pub fn refused(refusal: Refusal, state: &str) -> Problem {
+        let (slug, status) = refusal.code.problem();
+        let field = refusal.field.api_name();
+        let name = field.clone().unwrap_or_else(|| "the request".to_string());
+        let limit = refusal.limit.unwrap_or_default();
+        let (title, detail) = match refusal.code {
+            RefusalCode::Changed => {
+                return Problem::concurrent_change(
+                    refusal.current_version.unwrap_or_default(),
+                    state,
+                )
+            }
+            RefusalCode::EsdhNumberTaken => {
+                return Problem::esdh_number_taken(refusal.existing_reference)
+            }
+            RefusalCode::NotNow => {
+                let mut problem = match &refusal.transition {
+                    Some(t) => Problem::new(
+                        StatusCode::CONFLICT,
+                        slug,
+                        "The case's state does not allow this event",
+                        format!(
+                            "{} is not allowed while the case is {}: {}",
+                            t.event.as_str(),
+                            t.state.as_str(),
+                            t.reason
+                        ),
+                    ),
+                    None => Problem::new(
+                        StatusCode::CONFLICT,
+                        slug,
+                        "The case's state does not allow this event",
+                        format!("not allowed while the case is {state}"),
+                    ),
+                };
+                problem.current_state = Some(
+                    refusal
+                        .transition
+                        .map_or(state.to_string(), |t| t.state.as_str().to_string()),
+                );
+                return problem;
+            }
+            RefusalCode::ItemNotOpen => (
+                "The item is not open",
+                "the item has already been answered".to_string(),
+            ),
+            RefusalCode::StaleForm => (
+                "The case has changed since you read it",
+                "the request does not name the version it was based on".to_string(),
+            ),
+            RefusalCode::Required => (INVALID, format!("{name} is required and must not be blank")),
+            RefusalCode::TooLong => (
+                INVALID,
+                format!("{name} may have at most {limit} characters"),
+            ),
+            RefusalCode::ItemCount => (INVALID, format!("between 1 and {limit} items")),
+            RefusalCode::BadDate => (INVALID, format!("{name} must be a date (YYYY-MM-DD)")),
+            RefusalCode::DatePast => (INVALID, format!("{name} must be today or later")),
+            RefusalCode::NoteEmpty => (
+                INVALID,
+                "a note needs internal_text or public_text".to_string(),
+            ),
+            RefusalCode::UnknownColleague => (
+                INVALID,
+                "not a caseworker of the case's authority".to_string(),
+            ),
+            RefusalCode::UnknownItem => (
+                INVALID,
+                "no item of the case's requests for information has this id".to_string(),
+            ),
+            RefusalCode::LetterNotUsable => (
+                INVALID,
+                "not a PDF the case system uploaded to this case (or it is a decision already)"
+                    .to_string(),
+            ),
+            RefusalCode::ChooseOutcome => (INVALID, "a decision needs its outcome".to_string()),
+            RefusalCode::ConditionsRequired => (
+                INVALID,
+                "an approval with conditions needs at least one condition".to_string(),
+            ),
+            RefusalCode::BeforeLatestEvent => (
+                INVALID,
+                "must not be before the case's latest event".to_string(),
+            ),
+        };
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = Problem::new(status, slug, title, detail);
+        match field {
+            Some(field) => problem.at(field),
+            None => problem,
+        }
+    }
+
+    /// A command that ended without its outcome: refused, not found, or failed.
+    pub fn from_command(error: CommandError, state: &str) -> Problem {
+        match error {
+            CommandError::Refused(refusal) => Problem::refused(refusal, state),
+            CommandError::NotFound => Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "No such case",
+                "the case does not exist",
+            ),
+            CommandError::Database(error) => Problem::from(error),
+            CommandError::Failed(error) => Problem::internal("a case command", &error),
+        }
     }
 
     /// Why the state machine or a rule of the case refused an event, worded for the client.

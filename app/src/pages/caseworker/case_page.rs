@@ -28,6 +28,7 @@ use crate::pages::caseworker::caseworker_or_login;
 use crate::pages::public::case_folder::ClockSection;
 use crate::pages::public::not_found::NotFoundPage;
 use crate::services::case_view::CaseFolder;
+use crate::services::commands::refusals::RefusalCode;
 use crate::services::decisions::Outcome;
 use crate::state::{now_utc, AppState};
 use crate::texts;
@@ -116,7 +117,7 @@ fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
         .map(|c| c.name.clone())
         .unwrap_or_else(|| locale.t("caseworker.unassigned").to_string());
     let problem = flash.as_ref().map(|f| {
-        let message = texts::caseworker_problem(locale, &f.problem);
+        let message = texts::caseworker_problem(locale, f);
         let field = if f.field.is_empty() {
             format!("handling-{}", f.action)
         } else {
@@ -127,7 +128,7 @@ fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
     // After a conflict: what others did since the form was read.
     let changed_since: Vec<CaseEvent> = flash
         .as_ref()
-        .filter(|f| f.problem == "action.conflict")
+        .filter(|f| f.problem == RefusalCode::Changed.message_key())
         .and_then(|f| f.values.get("version").and_then(|v| v.parse::<i32>().ok()))
         .map(|seen| {
             folder
@@ -290,7 +291,7 @@ impl ActionForms {
         self.flash
             .as_ref()
             .filter(|f| f.action == action && f.field == field)
-            .map(|f| texts::caseworker_problem(locale, &f.problem))
+            .map(|f| texts::caseworker_problem(locale, f))
     }
 }
 
