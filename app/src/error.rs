@@ -122,7 +122,7 @@ impl axum::response::IntoResponse for AppError {
 #[cfg(feature = "ssr")]
 impl AppError {
     /// The heading and text of the error page, as translation keys.
-    fn page_keys(&self) -> (&'static str, &'static str) {
+    pub fn page_keys(&self) -> (&'static str, &'static str) {
         match self {
             AppError::NotFound => ("not_found.title", "not_found.body"),
             AppError::Forbidden => ("error.forbidden.title", "error.forbidden.body"),

@@ -923,3 +923,37 @@ async fn the_portal_and_the_api_carry_out_the_same_command() {
     assert_eq!(problem["field"], "internal_text");
     assert!(problem["detail"].as_str().unwrap().contains("at most 5000"));
 }
+
+/// A page that cannot be made says so inside the site's frame with the right status and the id
+/// of the log line, in the visitor's language — not the 404 page, not a code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_page_that_fails_shows_the_error_page_with_an_id() {
+    use diesel::connection::SimpleConnection as _;
+    let (test_db, _) = demo_db().await;
+    let db = &test_db.db;
+    let aalborg = login(db, "sagsbehandler-851").await;
+    let anders = login(db, "virksomhed-a").await;
+    let case = submitted_case(db, &anders).await;
+    let page_path = format!("/sagsbehandling/sager/{}", case.reference.clone().unwrap());
+    assert_eq!(
+        get_as(db, RunMode::Demo, &page_path, &aalborg).await.status,
+        StatusCode::OK
+    );
+    // The page writes who looked at the case; without its table that write fails.
+    let app::db::Conn::Sqlite(c) = &mut db.conn().await.unwrap() else {
+        unreachable!("demo_db is SQLite")
+    };
+    c.spawn_blocking(|inner| inner.batch_execute("DROP TABLE case_access_log"))
+        .await
+        .unwrap();
+    let page = get_as(db, RunMode::Demo, &page_path, &aalborg).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("Der skete en fejl"), "{}", page.body);
+    assert!(page.body.contains("Fejl-id: "), "{}", page.body);
+    assert!(
+        page.body.contains("class=\"header"),
+        "inside the site's frame"
+    );
+    assert!(!page.body.contains("Siden findes ikke"));
+    assert!(!page.body.contains("error."), "no raw code");
+}

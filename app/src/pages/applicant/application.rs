@@ -14,7 +14,7 @@ use crate::db::documents::Document;
 use crate::error::AppError;
 use crate::forms::application::{validate, FieldKind, FieldSpec};
 use crate::i18n::Locale;
-use crate::pages::public::not_found::{redirect_to, NotFoundPage};
+use crate::pages::public::not_found::{redirect_to, ErrorPage};
 use crate::services::applications::{fields_of, form_values, may_edit_draft};
 use crate::state::AppState;
 use crate::texts;
@@ -260,7 +260,7 @@ pub fn ApplicationDetailsPage() -> impl IntoView {
                 let draft = match draft.await {
                     Ok(Some(draft)) => draft,
                     Ok(None) => return ().into_any(),
-                    Err(_) => return view! { <NotFoundPage /> }.into_any(),
+                    Err(error) => return view! { <ErrorPage error /> }.into_any(),
                 };
                 let errors = if show_errors { validate(&draft.fields, &draft.values) } else { BTreeMap::new() };
                 let summary: Vec<(String, String)> = draft
@@ -327,7 +327,7 @@ pub fn ApplicationReviewPage() -> impl IntoView {
                 let draft = match draft.await {
                     Ok(Some(draft)) => draft,
                     Ok(None) => return ().into_any(),
-                    Err(_) => return view! { <NotFoundPage /> }.into_any(),
+                    Err(error) => return view! { <ErrorPage error /> }.into_any(),
                 };
                 let id = draft.case.id;
                 let rows = draft

@@ -26,7 +26,7 @@ use crate::flash::{take_caseworker_flash, CaseworkerFlash};
 use crate::i18n::Locale;
 use crate::pages::caseworker::caseworker_or_login;
 use crate::pages::public::case_folder::ClockSection;
-use crate::pages::public::not_found::NotFoundPage;
+use crate::pages::public::not_found::ErrorPage;
 use crate::services::case_view::CaseFolder;
 use crate::services::commands::refusals::RefusalCode;
 use crate::services::decisions::Outcome;
@@ -90,7 +90,7 @@ pub fn CaseworkerCasePage() -> impl IntoView {
                 match data.await {
                     Ok(Some(data)) => view! { <CaseView locale data /> }.into_any(),
                     Ok(None) => ().into_any(),
-                    Err(_) => view! { <NotFoundPage /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -15,7 +15,7 @@ use crate::domain::local_time::copenhagen_date;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::pages::caseworker::caseworker_or_login;
-use crate::pages::public::not_found::NotFoundPage;
+use crate::pages::public::not_found::ErrorPage;
 use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
@@ -155,7 +155,7 @@ pub fn QueuePage() -> impl IntoView {
                 match data.await {
                     Ok(Some(data)) => view! { <QueueView locale data form /> }.into_any(),
                     Ok(None) => ().into_any(),
-                    Err(_) => view! { <NotFoundPage /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>
