@@ -314,3 +314,104 @@ both_backends!(
         );
     }
 );
+
+// A complete case the applicant has held for three weeks: its date moved out every day since the
+// request, and every surface gives the date the clock gives today — not the one kept at the
+// request.
+both_backends!(
+    the_expected_date_is_the_same_on_every_surface,
+    |db| async move {
+        use app::domain::lifecycle::EventKind;
+        use chrono::TimeDelta;
+        use support::api::{api, call, token_for};
+        use support::events::{event, sent_case};
+
+        let now = app::state::now_utc();
+        let mut conn = db.conn().await.unwrap();
+        let case = sent_case(
+            &mut conn,
+            Some("demo-borger"),
+            None,
+            None,
+            now - TimeDelta::days(30),
+        )
+        .await;
+        let case = event(
+            &mut conn,
+            &case,
+            EventKind::Registered,
+            now - TimeDelta::days(29),
+        )
+        .await;
+        let case = event(
+            &mut conn,
+            &case,
+            EventKind::DeclaredComplete,
+            now - TimeDelta::days(28),
+        )
+        .await;
+        let case = event(
+            &mut conn,
+            &case,
+            EventKind::InformationRequested,
+            now - TimeDelta::days(21),
+        )
+        .await;
+        drop(conn);
+        let kept = case.expected_decision_on.expect("a goal-based date");
+        let today = case.expected_decision(now).unwrap();
+        assert!(!today.is_estimate);
+        assert_eq!(
+            (today.date - kept).num_days(),
+            21,
+            "three weeks with the applicant"
+        );
+        let reference = case.reference.clone().unwrap();
+
+        let borger = login(&db, "borger").await;
+        let list = get_as(&db, RunMode::Demo, "/mine-sager", &borger).await;
+        assert!(
+            list.body
+                .contains(&today.date.format("%d.%m.%Y").to_string()),
+            "Mine sager"
+        );
+        assert!(
+            !list.body.contains(&kept.format("%d.%m.%Y").to_string()),
+            "not the date kept at the request"
+        );
+        let folder = get_as(&db, RunMode::Demo, &format!("/sager/{reference}"), &borger).await;
+        assert!(
+            folder
+                .body
+                .contains(&app::i18n::Locale::Da.date_long(today.date)),
+            "the folder"
+        );
+        let csv = get_as(&db, RunMode::Demo, "/mine-sager.csv", &borger).await;
+        assert!(csv.body.contains(&today.date.to_string()), "the CSV");
+        let token = token_for(&db, 851).await;
+        let (_, body) = call(
+            &db,
+            api(
+                "GET",
+                &format!("/api/v1/cases/{reference}"),
+                &token,
+                None,
+                &[],
+            ),
+        )
+        .await;
+        assert_eq!(
+            body["expected_decision"]["date"],
+            today.date.to_string(),
+            "the API"
+        );
+        let caseworker = login(&db, "sagsbehandler-851").await;
+        let queue = get_as(&db, RunMode::Demo, "/sagsbehandling", &caseworker).await;
+        assert!(
+            queue
+                .body
+                .contains(&today.date.format("%d.%m.%Y").to_string()),
+            "the queue"
+        );
+    }
+);

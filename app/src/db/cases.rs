@@ -510,6 +510,24 @@ impl Case {
         Party::parse(&self.must_act).unwrap_or(Party::Nobody)
     }
 
+    /// When a decision can be expected, as the clock gives it on `now` (see
+    /// [`crate::domain::clock::expected_as_of`]); `None` for a case no longer open.
+    pub fn expected_decision(
+        &self,
+        now: NaiveDateTime,
+    ) -> Option<crate::domain::clock::ExpectedDecision> {
+        if !self.case_state().is_open() {
+            return None;
+        }
+        let kept = self
+            .expected_decision_on
+            .map(|date| crate::domain::clock::ExpectedDecision {
+                date,
+                is_estimate: !self.declared_complete,
+            });
+        crate::domain::clock::expected_as_of(kept, self.updated_at, self.must_act_party(), now)
+    }
+
     /// The digital reference, once submitted.
     pub fn case_reference(&self) -> Option<CaseReference> {
         self.reference

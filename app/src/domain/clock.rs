@@ -394,6 +394,30 @@ fn draft_figures(input: &ClockInput<'_>, life: Lifecycle) -> ClockFigures {
 }
 
 /// `date` moved by `days` (which may be negative); `None` outside chrono's range.
+/// The expected date on `now`, from the one [`compute`] gave at `as_of` (the case's latest
+/// event, after which nothing happened): while anyone but the authority holds a complete case
+/// counted by the goal, each Danish day pushes the date out by one; an estimate, or a case the
+/// authority holds, keeps its date. Every list, page, export and answer reads the date through
+/// this, so none can show yesterday's (the property test below holds it to [`compute`]).
+pub fn expected_as_of(
+    at_last_event: Option<ExpectedDecision>,
+    as_of: NaiveDateTime,
+    holder: Party,
+    now: NaiveDateTime,
+) -> Option<ExpectedDecision> {
+    let expected = at_last_event?;
+    if expected.is_estimate || holder == Party::Authority {
+        return Some(expected);
+    }
+    let waited = copenhagen_date(now.max(as_of))
+        .signed_duration_since(copenhagen_date(as_of))
+        .num_days();
+    add_days(expected.date, waited).map(|date| ExpectedDecision {
+        date,
+        is_estimate: false,
+    })
+}
+
 fn add_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     let magnitude = Days::new(days.unsigned_abs());
     if days >= 0 {
@@ -929,6 +953,28 @@ mod tests {
             if !life.state.is_open() {
                 prop_assert_eq!(&f.expected, &None);
             }
+        }
+
+        #[test]
+        fn the_date_read_later_is_the_date_computed_later(
+            (events, now) in valid_history(),
+            goal in prop::option::of(0u32..120),
+            estimate in prop::option::of(0u32..200),
+            later_minutes in 0i64..(60 * 24 * 90),
+        ) {
+            // What the case row keeps: the figures at its latest event.
+            let as_of = events.iter().map(|e| e.at).max().unwrap_or(now);
+            let mut at_event = input(&events, as_of, goal);
+            at_event.estimate_days = estimate;
+            let kept = compute(&at_event);
+            // What the clock says on any later day, with nothing happening in between.
+            let later = as_of + chrono::TimeDelta::minutes(later_minutes);
+            let mut read_later = input(&events, later, goal);
+            read_later.estimate_days = estimate;
+            prop_assert_eq!(
+                expected_as_of(kept.expected, as_of, kept.must_act, later),
+                compute(&read_later).expected
+            );
         }
 
         #[test]

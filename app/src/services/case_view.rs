@@ -8,7 +8,6 @@ use crate::db::requests::{InformationRequest, RequestWithItems};
 use crate::db::{Conn, DbError};
 use crate::domain::clock::{self, ClockFigures, ClockInput};
 use crate::domain::reference::CaseReference;
-use crate::services::case_events::estimate_days;
 use chrono::NaiveDateTime;
 
 /// A case with its authority, type, service goal, history and clock figures.
@@ -60,21 +59,19 @@ impl CaseFolder {
         let history = CaseEvent::for_case(conn, case.id).await?;
         let requests = InformationRequest::for_case(conn, case.id).await?;
         let documents = Document::for_case(conn, case.id).await?;
-        let estimate = if case.declared_complete {
-            None
-        } else {
-            estimate_days(conn, &case).await?
-        };
         let events = CaseEvent::clock_events(&history);
-        let figures = clock::compute(&ClockInput {
+        let mut figures = clock::compute(&ClockInput {
             events: &events,
             now,
             goal_days: goal
                 .as_ref()
                 .and_then(|g| u32::try_from(g.target_days).ok()),
             not_covered_reason: case.not_covered_reason.as_deref(),
-            estimate_days: estimate,
+            // The estimate given at the latest event stands until the next one, so every page
+            // reads the same date (below).
+            estimate_days: None,
         });
+        figures.expected = case.expected_decision(now);
         Ok(CaseFolder {
             case,
             authority,

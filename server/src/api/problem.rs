@@ -332,48 +332,7 @@ impl Problem {
     /// Why the state machine or a rule of the case refused an event, worded for the client.
     /// `state` is the case's state before the event.
     pub fn from_record(error: RecordError, state: &str) -> Problem {
-        match error {
-            RecordError::NotFound => Problem::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
-                "No such case",
-                "the case does not exist",
-            ),
-            RecordError::Refused(refusal) => {
-                let mut problem = Problem::new(
-                    StatusCode::CONFLICT,
-                    "transition-refused",
-                    "The case's state does not allow this event",
-                    format!(
-                        "{} is not allowed while the case is {}: {}",
-                        refusal.event.as_str(),
-                        refusal.state.as_str(),
-                        refusal.reason
-                    ),
-                );
-                problem.current_state = Some(refusal.state.as_str().to_string());
-                problem
-            }
-            RecordError::Conflict { current_version } => {
-                Problem::concurrent_change(current_version, state)
-            }
-            RecordError::DuplicateEsdhNumber => Problem::esdh_number_taken(None),
-            RecordError::MissingEsdhNumber => {
-                Problem::invalid("esdh_number", "an ESDH number is required to register")
-            }
-            RecordError::MissingReason => Problem::invalid("reason", "a reason is required"),
-            RecordError::MissingItems => Problem::invalid(
-                "items",
-                "a request for information needs at least one item with a description",
-            ),
-            RecordError::ItemNotOpen => Problem::new(
-                StatusCode::CONFLICT,
-                "item-not-open",
-                "The item is not open",
-                "the item has already been answered",
-            ),
-            RecordError::Database(error) => Problem::from(error),
-        }
+        Problem::from_command(CommandError::from(error), state)
     }
 }
 

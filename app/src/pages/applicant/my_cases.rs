@@ -12,7 +12,7 @@ use crate::domain::lifecycle::CaseState;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::pages::public::not_found::redirect_to;
-use crate::state::AppState;
+use crate::state::{now_utc, AppState};
 use crate::texts;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -62,6 +62,7 @@ async fn load(
         _ => return Ok(Overview::NotApplicant),
     };
     let mut conn = state.db.conn().await?;
+    let now = now_utc();
     let all = Case::for_applicant(&mut conn, &filter, None, None, LIMIT).await?;
     let drafts = Case::drafts_of(&mut conn, &filter).await?;
     let authority_names: HashMap<i32, String> = Authority::all(&mut conn)
@@ -105,7 +106,6 @@ async fn load(
                 .get(&case.case_type_code)
                 .map(|t| t.name(locale))
                 .unwrap_or_default();
-            let open = case.case_state().is_open();
             Row {
                 is_new: seen.get(&case.id).is_none_or(|at| case.updated_at > *at),
                 reference: case.reference.clone().unwrap_or_default(),
@@ -115,10 +115,7 @@ async fn load(
                     .unwrap_or_default(),
                 state: case.case_state(),
                 must_act: case.must_act_party(),
-                expected: case
-                    .expected_decision_on
-                    .filter(|_| open)
-                    .map(|d| (d, !case.declared_complete)),
+                expected: case.expected_decision(now).map(|e| (e.date, e.is_estimate)),
                 type_name,
             }
         })

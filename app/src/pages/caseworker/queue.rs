@@ -212,6 +212,7 @@ fn QueueView(locale: Locale, data: QueueData, form: QueueForm) -> impl IntoView 
         .collect_view();
     let names = data.colleagues.clone();
     let today = data.today;
+    let now = now_utc();
     let rows = data
         .page
         .cases
@@ -223,9 +224,8 @@ fn QueueView(locale: Locale, data: QueueData, form: QueueForm) -> impl IntoView 
                 .and_then(|id| names.iter().find(|u| u.id == id))
                 .map(|u| u.name.clone())
                 .unwrap_or_else(|| "—".to_string());
-            let overdue = case.case_state().is_open()
-                && case.must_act == "authority"
-                && case.expected_decision_on.is_some_and(|d| d < today);
+            let expected = case.expected_decision(now).map(|e| e.date);
+            let overdue = case.must_act == "authority" && expected.is_some_and(|d| d < today);
             view! {
                 <tr>
                     <td><a href=format!("/sagsbehandling/sager/{reference}") class="reference">{reference.clone()}</a></td>
@@ -235,7 +235,7 @@ fn QueueView(locale: Locale, data: QueueData, form: QueueForm) -> impl IntoView 
                     <td>{assignee}</td>
                     <td>{case.submitted_at.map(|at| locale.date_short(copenhagen_date(at)))}</td>
                     <td>
-                        {case.expected_decision_on.map(|d| locale.date_short(d))}
+                        {expected.map(|d| locale.date_short(d))}
                         {overdue.then(|| view! { " " <span class="badge badge-error">{locale.t("queue.overdue")}</span> })}
                     </td>
                 </tr>

@@ -273,7 +273,10 @@ impl From<RecordError> for CommandError {
             }
             RecordError::MissingEsdhNumber => refused(Field::EsdhNumber, RefusalCode::Required),
             RecordError::MissingReason => refused(Field::Reason, RefusalCode::Required),
-            RecordError::MissingItems => refused(Field::Items, RefusalCode::ItemCount),
+            RecordError::MissingItems => CommandError::Refused(
+                Refusal::at(Field::Items, RefusalCode::ItemCount)
+                    .with_limit(super::case_actions::MAX_REQUEST_ITEMS),
+            ),
             RecordError::ItemNotOpen => refused(Field::Item, RefusalCode::ItemNotOpen),
             RecordError::Database(error) => CommandError::Database(error),
         }
