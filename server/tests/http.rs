@@ -132,6 +132,30 @@ async fn unknown_reference_is_not_found() {
     .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Sagen findes ikke"));
+    // A colleague without access understands why, and the page reveals nothing: another
+    // applicant's case answers with the same words.
+    assert!(page.body.contains("eller du har ikke adgang til den"));
+    let others = cases_of_other_applicants(&test_db.db, "demo-borger").await;
+    let page = get_as(
+        &test_db.db,
+        RunMode::Demo,
+        &format!("/sager/{}", others.reference.clone().unwrap()),
+        &session,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("eller du har ikke adgang til den"));
+}
+
+/// A submitted case somebody other than this citizen applied for.
+async fn cases_of_other_applicants(db: &app::db::Database, subject: &str) -> app::db::cases::Case {
+    let mut conn = db.conn().await.unwrap();
+    app::db::cases::Case::latest_submitted(&mut conn, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.applicant_subject.as_deref() != Some(subject) && c.reference.is_some())
+        .expect("a case of another applicant")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
