@@ -423,6 +423,7 @@ pub async fn seed_case(
             let esdh = format!("{}-{:05}", at.format("%Y"), 1000 + index * 13);
             // The applicant's own steps (submitting, withdrawing) are theirs; the rest go through
             // the authority's command, as a caseworker's form or a case system would.
+            let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
             let action = match kind {
                 S | W => {
                     record(conn, case.id, None, &EventRequest::new(kind, actor, at)).await?;
@@ -457,7 +458,6 @@ pub async fn seed_case(
                     comment: Some("Tegningerne er uploadet.".to_string()),
                 },
                 D => {
-                    let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
                     let decision = demo_decision(index, title);
                     let letter =
                         render_letter(conn, &current, &decision, letters.public_url, at).await?;
@@ -469,7 +469,6 @@ pub async fn seed_case(
                 }
                 other => anyhow::bail!("the demo has no step {other:?}"),
             };
-            let current = Case::find(conn, case.id).await?.ok_or(DbError::NotFound)?;
             act_on_case(
                 conn,
                 letters.documents,

@@ -125,6 +125,17 @@ impl CaseEvent {
             .await)
     }
 
+    /// When the case's latest event happened (the one with the highest sequence number).
+    pub async fn latest_at(conn: &mut Conn, case_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+        dispatch!(conn, |c| case_events::table
+            .filter(case_events::case_id.eq(case_id))
+            .order(case_events::seq.desc())
+            .select(case_events::occurred_at)
+            .first(c)
+            .await
+            .optional())
+    }
+
     /// The changes feed of one authority: events after `after`, in feed order, with their case's
     /// reference. Events of drafts (invisible to the authority) are left out.
     ///

@@ -237,30 +237,28 @@ impl Problem {
                 return Problem::esdh_number_taken(refusal.existing_reference)
             }
             RefusalCode::NotNow => {
-                let mut problem = match &refusal.transition {
-                    Some(t) => Problem::new(
-                        StatusCode::CONFLICT,
-                        slug,
-                        "The case's state does not allow this event",
+                let (detail, current) = match &refusal.transition {
+                    Some(t) => (
                         format!(
                             "{} is not allowed while the case is {}: {}",
                             t.event.as_str(),
                             t.state.as_str(),
                             t.reason
                         ),
+                        t.state.as_str().to_string(),
                     ),
-                    None => Problem::new(
-                        StatusCode::CONFLICT,
-                        slug,
-                        "The case's state does not allow this event",
+                    None => (
                         format!("not allowed while the case is {state}"),
+                        state.to_string(),
                     ),
                 };
-                problem.current_state = Some(
-                    refusal
-                        .transition
-                        .map_or(state.to_string(), |t| t.state.as_str().to_string()),
+                let mut problem = Problem::new(
+                    StatusCode::CONFLICT,
+                    slug,
+                    "The case's state does not allow this event",
+                    detail,
                 );
+                problem.current_state = Some(current);
                 return problem;
             }
             RefusalCode::ItemNotOpen => (

@@ -156,9 +156,8 @@ pub struct ActionDone {
     pub decision_letter: Option<Document>,
 }
 
-/// Checks what needs no database: required texts, lengths, items and their deadlines. Callers
-/// may ask before they open a transaction; [`act_on_case`] asks again.
-pub fn check(command: &ActOnCase<'_>, today: NaiveDate) -> Result<(), Refusal> {
+/// Checks what needs no database: required texts, lengths, items and their deadlines.
+fn check(command: &ActOnCase<'_>, today: NaiveDate) -> Result<(), Refusal> {
     optional(
         Field::PublicText,
         command.public_text.as_deref(),
@@ -232,10 +231,7 @@ pub async fn act_on_case(
     command: ActOnCase<'_>,
 ) -> Result<ActionDone, CommandError> {
     let case = command.case;
-    let latest = CaseEvent::for_case(conn, case.id)
-        .await?
-        .last()
-        .map(|event| event.occurred_at);
+    let latest = CaseEvent::latest_at(conn, case.id).await?;
     let at = match command.time {
         ActionTime::Reported(at) if latest.is_some_and(|latest| at < latest) => {
             return Err(Refusal::at(Field::OccurredAt, RefusalCode::BeforeLatestEvent).into())
@@ -250,6 +246,7 @@ pub async fn act_on_case(
 
     let mut request = EventRequest::new(command.action.event_kind(), actor, at);
     request.public_text = public_text;
+    // Only a decision with a letter Sagsspor rendered brings a new document back.
     let mut decision_letter = None;
     match &command.action {
         CaseAction::RequestInformation { message, items } => {
@@ -262,7 +259,7 @@ pub async fn act_on_case(
                     .await?;
             return Ok(ActionDone {
                 recorded,
-                decision_letter,
+                decision_letter: None,
             });
         }
         CaseAction::ReceiveItem { item_id, comment } => {
@@ -279,7 +276,7 @@ pub async fn act_on_case(
                 })?;
             return Ok(ActionDone {
                 recorded: ItemAnswered::into_recorded(answered),
-                decision_letter,
+                decision_letter: None,
             });
         }
         CaseAction::ReceiveInformation { comment } => {
@@ -287,7 +284,7 @@ pub async fn act_on_case(
             let recorded = information_received(conn, case.id, version, actor, comment, at).await?;
             return Ok(ActionDone {
                 recorded,
-                decision_letter,
+                decision_letter: None,
             });
         }
         CaseAction::Register { esdh_number } => {

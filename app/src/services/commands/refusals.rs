@@ -163,10 +163,12 @@ impl Field {
     /// The name in the API's JSON body, as a path (`items[0].deadline`); `None` for the whole.
     pub fn api_name(self) -> Option<String> {
         Some(match self {
-            Field::Whole | Field::Assignee | Field::DecisionText | Field::Conditions => {
-                return None
-            }
-            Field::LegalBasis => return None,
+            // The API has no such field (its letter is an uploaded PDF; it does not assign).
+            Field::Whole
+            | Field::Assignee
+            | Field::DecisionText
+            | Field::Conditions
+            | Field::LegalBasis => return None,
             Field::EsdhNumber => "esdh_number".into(),
             Field::PublicText => "public_text".into(),
             Field::InternalText => "internal_text".into(),
