@@ -106,6 +106,31 @@ impl From<crate::services::case_events::RecordError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::services::commands::refusals::CommandError> for AppError {
+    /// A command that ended without its outcome, for a page or form that cannot show the
+    /// refusal beside its field: a refused state or a changed case is a conflict; a field's
+    /// refusal a validation error naming the field and the message's key.
+    fn from(error: crate::services::commands::refusals::CommandError) -> Self {
+        use crate::services::commands::refusals::{CommandError as E, RefusalCode};
+        match error {
+            E::Refused(refusal) => match refusal.code {
+                RefusalCode::NotNow | RefusalCode::Changed | RefusalCode::StaleForm => {
+                    AppError::Conflict(refusal.code.message_key().into())
+                }
+                code => AppError::Validation(BTreeMap::from([(
+                    refusal.field.form_name(),
+                    code.message_key().into(),
+                )])),
+            },
+            E::NotFound => AppError::NotFound,
+            E::Database(error) => error.into(),
+            E::Store(error) => error.into(),
+            E::Failed(error) => AppError::internal("a command", &error),
+        }
+    }
+}
+
 /// Plain handlers (logins, form posts, downloads) answer with the site's error page: the status
 /// and an HTML page in Danish, with the error itself attached to the response, so the server's
 /// error-page layer can word it again in the visitor's language. The integration API answers

@@ -139,28 +139,13 @@ pub fn file_size(locale: Locale, bytes: i64) -> String {
 
 /// Why an attachment was not added (the code the upload handler sends back).
 pub fn attachment_problem(locale: Locale, code: &str, max_mb: u64) -> String {
-    let key = match code {
-        "for-stor" => "attachments.error.for-stor",
-        "forkert-type" => "attachments.error.forkert-type",
-        "afbrudt" => "attachments.error.afbrudt",
-        "flere-filer" => "attachments.error.flere-filer",
-        _ => "attachments.error.mangler",
-    };
+    let key = crate::forms::case_folder::UploadProblem::parse(code).attachment_message_key();
     locale.tf(key, &[("mb", &max_mb)])
 }
 
 /// Why an answer to a request for information was not accepted.
 pub fn answer_problem(locale: Locale, code: &str, max_mb: u64) -> String {
-    let key = match code {
-        "for-stor" => "answer.error.for-stor",
-        "forkert-type" => "answer.error.forkert-type",
-        "afbrudt" => "answer.error.afbrudt",
-        "flere-filer" => "answer.error.flere-filer",
-        "for-lang" => "answer.error.for-lang",
-        "allerede-besvaret" => "answer.error.allerede-besvaret",
-        "ikke-muligt" => "answer.error.ikke-muligt",
-        _ => "answer.error.tomt",
-    };
+    let key = crate::forms::case_folder::AnswerProblem::parse(code).message_key();
     locale.tf(key, &[("mb", &max_mb)])
 }
 

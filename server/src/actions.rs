@@ -7,11 +7,14 @@ use app::auth::SessionUser;
 use app::authorization::{may_act_as_applicant, may_rotate_tracking_link};
 use app::db::cases::Case;
 use app::db::users::User;
-use app::domain::lifecycle::EventKind;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
+use app::forms::case_folder::FolderNotice;
 use app::in_transaction;
-use app::services::case_events::{record, Actor, ActorKind, EventRequest, RecordError};
+use app::services::commands::applying::applicant_actor;
+use app::services::commands::case_actions::{act_on_case, ActOnCase, ActionTime, CaseAction};
+use app::services::commands::refusals::{CommandError, RefusalCode};
+use app::services::commands::secret_links::replace_tracking_link;
 use app::services::notifications::{self, Channel, StatusRequest};
 use app::state::now_utc;
 use axum::extract::State;
@@ -40,60 +43,40 @@ pub async fn withdraw(
     let Ok(reference) = CaseReference::parse(&form.reference) else {
         return AppError::NotFound.into_response();
     };
-    let outcome = withdraw_case(&state, &user, &reference, form.version).await;
-    let notice = match outcome {
-        Ok(()) => "trukket",
-        Err(WithdrawError::Refused) => "umuligt",
-        Err(WithdrawError::Conflict) => "konflikt",
-        Err(WithdrawError::App(error)) => return error.into_response(),
-    };
-    Redirect::to(&format!("/sager/{reference}?besked={notice}")).into_response()
-}
-
-enum WithdrawError {
-    Refused,
-    Conflict,
-    App(AppError),
-}
-
-impl From<AppError> for WithdrawError {
-    fn from(error: AppError) -> Self {
-        WithdrawError::App(error)
+    let withdrawn = async {
+        let mut conn = state.app.db.conn().await?;
+        // Not the applicant's case answers as if it did not exist.
+        let case = Case::find_by_reference(&mut conn, &reference)
+            .await?
+            .filter(|c| may_act_as_applicant(&user.viewer, c))
+            .ok_or(CommandError::NotFound)?;
+        let store = &state.app.documents;
+        in_transaction!(conn, {
+            act_on_case(
+                &mut conn,
+                store,
+                ActOnCase {
+                    case: &case,
+                    read_version: Some(form.version),
+                    actor: applicant_actor(&user),
+                    time: ActionTime::Now(now_utc()),
+                    public_text: None,
+                    action: CaseAction::Withdraw,
+                },
+            )
+            .await
+        })
     }
-}
-
-async fn withdraw_case(
-    state: &HttpState,
-    user: &SessionUser,
-    reference: &CaseReference,
-    version: i64,
-) -> Result<(), WithdrawError> {
-    let mut conn = state.app.db.conn().await.map_err(AppError::from)?;
-    let case = Case::find_by_reference(&mut conn, reference)
-        .await
-        .map_err(AppError::from)?;
-    // Not the applicant's case answers as if it did not exist.
-    let case = case
-        .filter(|c| may_act_as_applicant(&user.viewer, c))
-        .ok_or(AppError::NotFound)?;
-    let actor = Actor {
-        kind: ActorKind::Applicant,
-        user_id: user.viewer.user_id(),
-        label: &user.name,
-    };
-    let request = EventRequest::new(EventKind::Withdrawn, actor, now_utc());
-    let result: Result<_, RecordError> = in_transaction!(conn, {
-        record(&mut conn, case.id, Some(version), &request).await
-    });
-    match result {
-        Ok(recorded) => {
-            tracing::info!(case_id = recorded.case.id, "application withdrawn");
-            Ok(())
+    .await;
+    let notice = match withdrawn {
+        Ok(_) => FolderNotice::Withdrawn,
+        Err(CommandError::Refused(refusal)) if refusal.code == RefusalCode::Changed => {
+            FolderNotice::WithdrawConflict
         }
-        Err(RecordError::Refused(_)) => Err(WithdrawError::Refused),
-        Err(RecordError::Conflict { .. }) => Err(WithdrawError::Conflict),
-        Err(other) => Err(WithdrawError::App(other.into())),
-    }
+        Err(CommandError::Refused(_)) => FolderNotice::WithdrawNotPossible,
+        Err(other) => return AppError::from(other).into_response(),
+    };
+    Redirect::to(&notice.folder_path(&reference)).into_response()
 }
 
 /// The "send me the status now" form: which channel.
@@ -122,9 +105,7 @@ pub async fn send_status(
         return AppError::Validation([problem].into()).into_response();
     };
     match request_status_now(&state, &user, &reference, channel).await {
-        Ok(notice) => {
-            Redirect::to(&format!("/sager/{reference}?besked={notice}#beskeder")).into_response()
-        }
+        Ok(notice) => Redirect::to(&notice.folder_path(&reference)).into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -134,7 +115,7 @@ async fn request_status_now(
     user: &SessionUser,
     reference: &CaseReference,
     channel: Channel,
-) -> Result<&'static str, AppError> {
+) -> Result<FolderNotice, AppError> {
     let mut conn = state.app.db.conn().await?;
     let case = Case::find_by_reference(&mut conn, reference)
         .await?
@@ -148,11 +129,11 @@ async fn request_status_now(
     let outcome =
         notifications::request_status(&mut conn, &case, &person, channel, now_utc()).await?;
     Ok(match outcome {
-        StatusRequest::Queued { .. } => "status-sendt",
-        StatusRequest::TooSoon { .. } => "status-vent",
+        StatusRequest::Queued { .. } => FolderNotice::StatusSent,
+        StatusRequest::TooSoon { .. } => FolderNotice::StatusTooSoon,
         StatusRequest::NoAddress => match channel {
-            Channel::Email => "status-ingen-email",
-            Channel::Sms => "status-ingen-mobil",
+            Channel::Email => FolderNotice::StatusNoEmail,
+            Channel::Sms => FolderNotice::StatusNoMobile,
         },
     })
 }
@@ -173,11 +154,9 @@ pub async fn rotate_tracking_link(
         return crate::http::login_redirect(&state, &back);
     };
     match rotate(&state, &user, &reference).await {
-        Ok(()) => Redirect::to(&format!(
-            "/sager/{reference}?besked=nyt-sporingslink#sporingslink"
-        ))
-        .into_response(),
-        Err(error) => error.into_response(),
+        Ok(()) => Redirect::to(&FolderNotice::TrackingLinkReplaced.folder_path(&reference))
+            .into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -185,13 +164,11 @@ async fn rotate(
     state: &HttpState,
     user: &SessionUser,
     reference: &CaseReference,
-) -> Result<(), AppError> {
+) -> Result<(), CommandError> {
     let mut conn = state.app.db.conn().await?;
     let case = Case::find_by_reference(&mut conn, reference)
         .await?
         .filter(|c| may_rotate_tracking_link(&user.viewer, c))
-        .ok_or(AppError::NotFound)?;
-    Case::rotate_tracking_token(&mut conn, case.id).await?;
-    tracing::info!(case_id = case.id, "tracking link replaced");
-    Ok(())
+        .ok_or(CommandError::NotFound)?;
+    replace_tracking_link(&mut conn, &case).await
 }

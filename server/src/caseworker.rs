@@ -62,11 +62,7 @@ pub async fn act(
             }
             Redirect::to(&format!("{page}#handling-{action}")).into_response()
         }
-        Err(CommandError::NotFound) => AppError::NotFound.into_response(),
-        Err(CommandError::Database(error)) => AppError::from(error).into_response(),
-        Err(CommandError::Failed(error)) => {
-            AppError::internal("a caseworker action", &error).into_response()
-        }
+        Err(other) => AppError::from(other).into_response(),
     }
 }
 

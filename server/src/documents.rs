@@ -6,17 +6,19 @@ use crate::http::HttpState;
 use app::auth::SessionUser;
 use app::authorization::{may_act_as_applicant, may_view_document};
 use app::db::cases::Case;
-use app::db::documents::{Document, DocumentKind, NewDocument};
+use app::db::documents::Document;
 use app::db::requests::RequestItem;
 use app::db::Conn;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
 use app::flash::{AnswerFlash, ANSWER_FLASH_KEY};
+use app::forms::case_folder::{AnswerProblem, FolderNotice, UploadProblem};
 use app::in_transaction;
-use app::services::applications::may_edit_draft;
-use app::services::case_events::{
-    answer_request_item, Actor, ActorKind, ItemAnswered, RecordError,
-};
+use app::services::case_events::ItemAnswered;
+use app::services::commands;
+use app::services::commands::applying::{applicant_actor, own_draft};
+use app::services::commands::documents::{AnswerItem, NamedFile};
+use app::services::commands::refusals::{CommandError, CommandError::Refused, RefusalCode};
 use app::services::document_store::{clean_filename, DocumentStore, Received, StoreError};
 use app::state::now_utc;
 use axum::extract::multipart::{Multipart, MultipartError};
@@ -29,38 +31,12 @@ use tower_sessions::Session;
 
 /// The form field that carries the file.
 const FILE_FIELD: &str = "fil";
-/// The longest comment accepted with an answer.
-const MAX_COMMENT_CHARS: usize = 4000;
-
-/// Why an upload was not accepted; each has a message in both languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadProblem {
-    NoFile,
-    TooLarge,
-    WrongType,
-    Broken,
-    /// More than one file where the form takes one.
-    TooMany,
-}
-
-impl UploadProblem {
-    /// The code in the redirect's query and the message catalogue's key suffix.
-    pub fn code(self) -> &'static str {
-        match self {
-            UploadProblem::NoFile => "mangler",
-            UploadProblem::TooLarge => "for-stor",
-            UploadProblem::WrongType => "forkert-type",
-            UploadProblem::Broken => "afbrudt",
-            UploadProblem::TooMany => "flere-filer",
-        }
-    }
-}
 
 /// A multipart form as received: its text fields and, if one was chosen, the checked file —
 /// not yet in the store: it is kept only when the request is accepted, and dropped otherwise.
 struct ReceivedForm {
     fields: BTreeMap<String, String>,
-    file: Result<Option<(Received, String)>, UploadProblem>,
+    file: Result<Option<NamedFile>, UploadProblem>,
 }
 
 /// Reads a multipart form, streaming its one file to a temporary file as it arrives. A second
@@ -68,7 +44,7 @@ struct ReceivedForm {
 /// still read, so the form can be shown again with what was typed.
 async fn receive(store: &DocumentStore, mut multipart: Multipart) -> ReceivedForm {
     let mut fields = BTreeMap::new();
-    let mut file: Result<Option<(Received, String)>, UploadProblem> = Ok(None);
+    let mut file: Result<Option<NamedFile>, UploadProblem> = Ok(None);
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -107,9 +83,9 @@ async fn receive(store: &DocumentStore, mut multipart: Multipart) -> ReceivedFor
             Err(UploadProblem::NoFile) if given_name.is_empty() => {}
             Err(problem) => file = Err(problem),
             Ok(received) => {
-                let name = clean_filename(&given_name, received.file().file_type);
+                let filename = clean_filename(&given_name, received.file().file_type);
                 if file.is_ok() {
-                    file = Ok(Some((received, name)));
+                    file = Ok(Some(NamedFile { received, filename }));
                 }
             }
         }
@@ -171,14 +147,6 @@ fn problem_of(error: &MultipartError) -> UploadProblem {
     }
 }
 
-fn applicant_actor(user: &SessionUser) -> Actor<'_> {
-    Actor {
-        kind: ActorKind::Applicant,
-        user_id: user.viewer.user_id(),
-        label: &user.name,
-    }
-}
-
 /// `POST /handlinger/ansoegning/{id}/bilag`: attaches a file to a draft.
 pub async fn attach_to_draft(
     State(state): State<HttpState>,
@@ -192,33 +160,26 @@ pub async fn attach_to_draft(
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
-        let case = own_draft(&mut conn, &user, id).await?;
-        let received = receive(&state.app.documents, multipart).await;
-        let (file, filename) = match received.file {
+        // Nothing is received for a draft that is not the user's.
+        let (draft, _) = own_draft(&mut conn, &user, id).await?;
+        let file = match receive(&state.app.documents, multipart).await.file {
             Ok(Some(file)) => file,
             Ok(None) => return Ok(Err(UploadProblem::NoFile)),
             Err(problem) => return Ok(Err(problem)),
         };
         let store = &state.app.documents;
-        let document = in_transaction!(conn, {
-            insert_document(
+        in_transaction!(conn, {
+            commands::documents::attach_to_draft(
                 &mut conn,
                 store,
-                &case,
-                file,
-                &filename,
-                DocumentKind::Attachment,
-                None,
-                &user,
+                &draft,
+                &file,
+                applicant_actor(&user),
+                now_utc(),
             )
             .await
         })?;
-        tracing::info!(
-            case_id = case.id,
-            document_id = document.id,
-            "attachment added"
-        );
-        Ok::<_, AppError>(Ok(()))
+        Ok::<_, CommandError>(Ok(()))
     }
     .await;
     match outcome {
@@ -226,7 +187,7 @@ pub async fn attach_to_draft(
         Ok(Err(problem)) => {
             Redirect::to(&format!("{review}?bilag-fejl={}#fil", problem.code())).into_response()
         }
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -242,53 +203,14 @@ pub async fn remove_from_draft(
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
-        let case = own_draft(&mut conn, &user, id).await?;
-        if !Document::remove_from_draft(&mut conn, case.id, document_id).await? {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
+        let (draft, _) = own_draft(&mut conn, &user, id).await?;
+        commands::documents::remove_from_draft(&mut conn, &draft, document_id).await
     }
     .await;
     match outcome {
         Ok(()) => Redirect::to(&format!("{review}?bilag=fjernet#bilag")).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
-}
-
-async fn own_draft(conn: &mut Conn, user: &SessionUser, id: i64) -> Result<Case, AppError> {
-    Case::find(conn, id)
-        .await?
-        .filter(|c| may_edit_draft(&user.viewer, c))
-        .ok_or(AppError::NotFound)
-}
-
-/// Keeps an accepted file in the store and writes its row, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-async fn insert_document(
-    conn: &mut Conn,
-    store: &DocumentStore,
-    case: &Case,
-    file: Received,
-    filename: &str,
-    kind: DocumentKind,
-    request_item_id: Option<i64>,
-    user: &SessionUser,
-) -> Result<Document, AppError> {
-    let stored = store.keep(conn, &file).await?;
-    let new = NewDocument {
-        case_id: case.id,
-        sha256: &stored.sha256,
-        filename,
-        content_type: stored.file_type.content_type(),
-        size_bytes: i64::try_from(stored.size_bytes).unwrap_or(i64::MAX),
-        kind: kind.as_str(),
-        request_item_id,
-        uploaded_by_kind: ActorKind::Applicant.as_str(),
-        uploaded_by_user_id: user.viewer.user_id(),
-        visible_to_applicant: true,
-        uploaded_at: now_utc(),
-    };
-    Ok(Document::insert(conn, &new).await?)
 }
 
 /// `POST /handlinger/anmodning/{item}/svar`: the applicant answers one item of a request for
@@ -328,24 +250,24 @@ pub async fn answer_item(
     let outcome = answer(&state, &user, &reference, item_id, &comment, received.file).await;
     match outcome {
         Ok(ItemAnswered::SomeStillOpen { .. }) => {
-            Redirect::to(&format!("{folder}?besked=svar-modtaget#anmodninger")).into_response()
+            Redirect::to(&FolderNotice::AnswerReceived.folder_path(&reference)).into_response()
         }
         Ok(ItemAnswered::AllAnswered(_)) => {
-            Redirect::to(&format!("{folder}?besked=alle-besvaret")).into_response()
+            Redirect::to(&FolderNotice::AllAnswered.folder_path(&reference)).into_response()
         }
         Err(AnswerError::Problem(problem)) => {
             // Keep what was typed for the form shown after the redirect.
             let flash = AnswerFlash {
                 item_id,
                 comment,
-                problem: problem.to_string(),
+                problem: problem.code().to_string(),
             };
             if let Err(error) = session.insert(ANSWER_FLASH_KEY, flash).await {
                 tracing::warn!(error = %error, "could not keep the answer for the form");
             }
             Redirect::to(&format!("{folder}#svar-{item_id}")).into_response()
         }
-        Err(AnswerError::App(error)) => error.into_response(),
+        Err(AnswerError::Failed(error)) => AppError::from(error).into_response(),
     }
 }
 
@@ -361,31 +283,23 @@ async fn may_answer(state: &HttpState, user: &SessionUser, item_id: i64) -> Resu
 }
 
 enum AnswerError {
-    /// Something the applicant can put right; the code names it.
-    Problem(&'static str),
-    App(AppError),
+    /// Something the applicant can put right.
+    Problem(AnswerProblem),
+    Failed(CommandError),
 }
 
-impl From<AppError> for AnswerError {
-    fn from(error: AppError) -> Self {
-        AnswerError::App(error)
-    }
-}
-
-impl From<app::db::DbError> for AnswerError {
-    fn from(error: app::db::DbError) -> Self {
-        AnswerError::App(error.into())
-    }
-}
-
-impl From<RecordError> for AnswerError {
-    fn from(error: RecordError) -> Self {
-        match error {
-            RecordError::ItemNotOpen => AnswerError::Problem("allerede-besvaret"),
-            RecordError::NotFound => AnswerError::App(AppError::NotFound),
-            RecordError::Refused(_) => AnswerError::Problem("ikke-muligt"),
-            other => AnswerError::App(other.into()),
-        }
+impl From<CommandError> for AnswerError {
+    fn from(error: CommandError) -> Self {
+        let Refused(refusal) = &error else {
+            return AnswerError::Failed(error);
+        };
+        AnswerError::Problem(match refusal.code {
+            RefusalCode::ItemNotOpen => AnswerProblem::AlreadyAnswered,
+            RefusalCode::TooLong => AnswerProblem::CommentTooLong,
+            RefusalCode::Required => AnswerProblem::Empty,
+            RefusalCode::UnknownItem => return AnswerError::Failed(CommandError::NotFound),
+            _ => AnswerProblem::NotPossible,
+        })
     }
 }
 
@@ -395,44 +309,31 @@ async fn answer(
     reference: &CaseReference,
     item_id: i64,
     comment: &str,
-    file: Result<Option<(Received, String)>, UploadProblem>,
+    file: Result<Option<NamedFile>, UploadProblem>,
 ) -> Result<ItemAnswered, AnswerError> {
-    let mut conn = state.app.db.conn().await.map_err(AppError::from)?;
+    let mut conn = state.app.db.conn().await.map_err(CommandError::from)?;
     let case = Case::find_by_reference(&mut conn, reference)
         .await
-        .map_err(AppError::from)?
+        .map_err(CommandError::from)?
         .filter(|c| may_act_as_applicant(&user.viewer, c))
-        .ok_or(AppError::NotFound)?;
-    let file = file.map_err(|problem| AnswerError::Problem(problem.code()))?;
-    if file.is_none() && comment.is_empty() {
-        return Err(AnswerError::Problem("tomt"));
-    }
-    if comment.chars().count() > MAX_COMMENT_CHARS {
-        return Err(AnswerError::Problem("for-lang"));
-    }
-    let actor = applicant_actor(user);
-    let comment = (!comment.is_empty()).then_some(comment);
-    let at = now_utc();
+        .ok_or(CommandError::NotFound)?;
+    let file = file.map_err(|problem| AnswerError::Problem(AnswerProblem::Upload(problem)))?;
     let store = &state.app.documents;
-    let answered: ItemAnswered = in_transaction!(conn, {
-        let answered = answer_request_item(&mut conn, case.id, item_id, actor, comment, at).await?;
-        // The file enters the store only now that the answer is accepted.
-        if let Some((file, filename)) = file {
-            insert_document(
-                &mut conn,
-                store,
-                &case,
+    let answered = in_transaction!(conn, {
+        commands::documents::answer_item(
+            &mut conn,
+            store,
+            AnswerItem {
+                case: &case,
+                item_id,
+                actor: applicant_actor(user),
+                comment,
                 file,
-                &filename,
-                DocumentKind::Answer,
-                Some(item_id),
-                user,
-            )
-            .await?;
-        }
-        Ok::<_, AnswerError>(answered)
+                at: now_utc(),
+            },
+        )
+        .await
     })?;
-    tracing::info!(case_id = case.id, item_id, "request item answered");
     Ok(answered)
 }
 
@@ -500,7 +401,9 @@ pub async fn draft_download(
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
-        let case = own_draft(&mut conn, &user, id).await?;
+        let (case, _) = own_draft(&mut conn, &user, id)
+            .await
+            .map_err(AppError::from)?;
         let document = Document::find_in_case(&mut conn, case.id, document_id).await?;
         send_document(&state, &user, &case, document, Disposition::Attachment).await
     }

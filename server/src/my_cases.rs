@@ -8,6 +8,7 @@ use app::authorization::Viewer;
 use app::db::cases::ApplicantFilter;
 use app::db::users::User;
 use app::error::AppError;
+use app::services::commands::secret_links::replace_calendar_feed;
 use app::services::my_cases_export;
 use app::state::now_utc;
 use axum::extract::{Path, State};
@@ -126,15 +127,11 @@ pub async fn replace_calendar(
     };
     let replaced = async {
         let mut conn = state.app.db.conn().await?;
-        User::replace_calendar_token(&mut conn, user_id).await?;
-        Ok::<(), AppError>(())
+        replace_calendar_feed(&mut conn, user_id).await
     }
     .await;
     match replaced {
-        Ok(()) => {
-            tracing::info!(user_id, "calendar feed address replaced");
-            Redirect::to("/indstillinger?besked=kalender#kalender").into_response()
-        }
-        Err(error) => error.into_response(),
+        Ok(()) => Redirect::to("/indstillinger?besked=kalender#kalender").into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }

@@ -1450,6 +1450,78 @@ async fn bad_input_is_refused_naming_what_is_wrong() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["field"], "case_type");
 
+    // The registration command's own checks, each naming its field and what is wrong.
+    let refused = [
+        (
+            "/applicant/cvr",
+            json!("1234567"),
+            "applicant.cvr",
+            "eight digits",
+        ),
+        (
+            "/applicant/email",
+            json!("ikke en adresse"),
+            "applicant.email",
+            "not an e-mail address",
+        ),
+        (
+            "/applicant/mobile",
+            json!("12"),
+            "applicant.mobile",
+            "Danish mobile number",
+        ),
+        (
+            "/applicant/name",
+            json!("   "),
+            "applicant.name",
+            "required",
+        ),
+        (
+            "/title",
+            json!("x".repeat(201)),
+            "title",
+            "at most 200 characters",
+        ),
+        ("/esdh_number", json!(""), "esdh_number", "required"),
+        (
+            "/service_goal_category",
+            json!("rumfart"),
+            "service_goal_category",
+            "the type's categories are: ",
+        ),
+        (
+            "/registered_at",
+            json!("2026-11-01T09:30:00+01:00"),
+            "registered_at",
+            "before received_at",
+        ),
+    ];
+    for (pointer, value, field, detail) in refused {
+        let mut body = new_case("E-1");
+        let (parent, name) = pointer.rsplit_once('/').unwrap();
+        let target = if parent.is_empty() {
+            &mut body
+        } else {
+            body.pointer_mut(parent).unwrap()
+        };
+        target[name] = value;
+        let (answer, problem) =
+            call(db, api("POST", "/api/v1/cases", &token, Some(&body), &[])).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{pointer}: {}",
+            answer.body
+        );
+        assert_eq!(
+            problem["type"], "/api/v1/problems/invalid-field",
+            "{pointer}"
+        );
+        assert_eq!(problem["field"], field, "{pointer}");
+        let said = problem["detail"].as_str().unwrap();
+        assert!(said.contains(detail), "{pointer}: {said}");
+    }
+
     let (answer, _) = call(db, raw(&new_case("E-1").to_string(), "text/plain")).await;
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 

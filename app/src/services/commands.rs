@@ -2,6 +2,10 @@
 //! typed refusal out, in one transaction. The portal's form handlers and the integration API's
 //! handlers both call these and write nothing themselves.
 
+pub mod applying;
 pub mod case_actions;
+pub mod documents;
+pub mod intake;
 pub mod refusals;
+pub mod secret_links;
 pub mod webhook_receivers;

@@ -10,24 +10,23 @@ use super::requests::{
 use super::ApiCaller;
 use crate::http::HttpState;
 use app::authorization::may_client_act_on;
-use app::db::authorities::CaseType;
-use app::db::cases::{Case, NewCase};
-use app::db::documents::{Document, DocumentKind, NewDocument};
+use app::db::cases::Case;
+use app::db::documents::Document;
 use app::db::events::CaseEvent;
 use app::db::Conn;
 use app::domain::clock::{ClockFigures, GoalStatus, NotCoveredReason};
-use app::domain::lifecycle::EventKind;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
-use app::services::case_events::{record, Actor, ActorKind, EventRequest};
+use app::services::case_events::{Actor, ActorKind};
 use app::services::case_view::CaseFolder;
 use app::services::commands::case_actions::{
     act_on_case, ActOnCase, ActionTime, CaseAction, DecisionLetterSource, ItemDraft,
 };
+use app::services::commands::documents::{add_case_document, AddCaseDocument, NamedFile};
+use app::services::commands::intake::{self, register_received_application, ReceivedApplication};
 use app::services::commands::refusals::{CommandError, RefusalCode};
 use app::services::decisions::Outcome;
 use app::services::document_store::{clean_filename, FileType};
-use app::services::notifications::{is_plausible_email, normalize_danish_mobile};
 use app::state::now_utc;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -372,20 +371,18 @@ async fn own_case(conn: &mut Conn, caller: &ApiCaller, raw: &str) -> Result<Case
         .ok_or_else(|| Problem::case_not_found(raw))
 }
 
-/// Refuses an ESDH number that another case of the authority has, naming that case. (The
-/// database's unique index still decides a race between two writers.)
-async fn refuse_taken_esdh_number(
-    conn: &mut Conn,
-    authority: i32,
-    esdh_number: &str,
-    this_case: Option<i64>,
-) -> Result<(), Problem> {
-    match Case::find_by_esdh_number(conn, authority, esdh_number).await? {
-        Some(other) if Some(other.id) != this_case => {
-            Err(Problem::esdh_number_taken(other.reference))
+/// A command's refusal or failure on a case as the API answers it: a case that changed under an
+/// `If-Match` is 412 (stale), not 409.
+fn command_problem(error: CommandError, expected_version: Option<i64>, case: &Case) -> Problem {
+    match error {
+        CommandError::Refused(refusal)
+            if refusal.code == RefusalCode::Changed && expected_version.is_some() =>
+        {
+            Problem::stale(refusal.current_version.unwrap_or_default(), &case.state)
         }
-        _ => Ok(()),
+        other => Problem::from_command(other, &case.state),
     }
+    .of_case(case.id)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,12 +432,12 @@ pub enum IntakeChannel {
     Post,
 }
 
-impl IntakeChannel {
-    fn as_str(self) -> &'static str {
-        match self {
-            IntakeChannel::Email => "email",
-            IntakeChannel::Phone => "phone",
-            IntakeChannel::Post => "post",
+impl From<IntakeChannel> for intake::IntakeChannel {
+    fn from(channel: IntakeChannel) -> Self {
+        match channel {
+            IntakeChannel::Email => intake::IntakeChannel::Email,
+            IntakeChannel::Phone => intake::IntakeChannel::Phone,
+            IntakeChannel::Post => intake::IntakeChannel::Post,
         }
     }
 }
@@ -496,18 +493,6 @@ fn required_text<'a>(field: &str, text: &'a str, max: usize) -> Result<&'a str, 
     Ok(trimmed)
 }
 
-/// An optional text: trimmed, empty counts as absent, at most `max` characters.
-fn optional_text<'a>(
-    field: &str,
-    text: Option<&'a str>,
-    max: usize,
-) -> Result<Option<&'a str>, Problem> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => required_text(field, t, max).map(Some),
-    }
-}
-
 /// A reported time as UTC, refused when it lies in the future.
 fn reported_time(
     field: &str,
@@ -558,52 +543,8 @@ pub async fn register(
     let received_at = reported_time("received_at", input.received_at, now)?;
     let registered_at = match input.registered_at {
         None => now.max(received_at),
-        Some(at) => {
-            let at = reported_time("registered_at", at, now)?;
-            if at < received_at {
-                return Err(Problem::invalid(
-                    "registered_at",
-                    "must not be before received_at",
-                ));
-            }
-            at
-        }
+        Some(at) => reported_time("registered_at", at, now)?,
     };
-    let title = required_text("title", &input.title, 200)?;
-    let description = optional_text("description", input.description.as_deref(), 5000)?;
-    let name = required_text("applicant.name", &input.applicant.name, 200)?;
-    let cvr = optional_text("applicant.cvr", input.applicant.cvr.as_deref(), 8)?;
-    if let Some(cvr) = cvr {
-        if cvr.len() != 8 || !cvr.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Problem::invalid(
-                "applicant.cvr",
-                "a CVR number is eight digits",
-            ));
-        }
-    }
-    let email = optional_text("applicant.email", input.applicant.email.as_deref(), 254)?;
-    if let Some(email) = email {
-        if !is_plausible_email(email) {
-            return Err(Problem::invalid("applicant.email", "not an e-mail address"));
-        }
-    }
-    let mobile = match optional_text("applicant.mobile", input.applicant.mobile.as_deref(), 20)? {
-        None => None,
-        Some(raw) => Some(normalize_danish_mobile(raw).ok_or_else(|| {
-            Problem::invalid(
-                "applicant.mobile",
-                "not a Danish mobile number (eight digits)",
-            )
-        })?),
-    };
-    let address = required_text("property.address", &input.property.address, 300)?;
-    let cadastral = optional_text(
-        "property.cadastral_number",
-        input.property.cadastral_number.as_deref(),
-        100,
-    )?;
-    let esdh_number = required_text("esdh_number", &input.esdh_number, 100)?;
-
     let write = WriteRequest {
         client_id: caller.client.id,
         key: key.as_deref(),
@@ -611,78 +552,40 @@ pub async fn register(
     };
     let origin = state.public_origin.clone();
     let label = caller.client.name.clone();
-    let authority = caller.client.authority_code;
-    once(&state.app.db, write, async |conn| {
-        let case_type = CaseType::find(conn, input.case_type.trim())
-            .await?
-            .ok_or_else(|| Problem::invalid("case_type", "no application type has this code"))?;
-        let categories = case_type.goal_category_list();
-        let category = match input.service_goal_category.as_deref().map(str::trim) {
-            None | Some("") => categories.first().copied(),
-            Some(given) => Some(
-                categories
-                    .iter()
-                    .copied()
-                    .find(|c| *c == given)
-                    .ok_or_else(|| {
-                        Problem::invalid(
-                            "service_goal_category",
-                            format!(
-                                "the type's categories are: {}",
-                                if categories.is_empty() {
-                                    "none".to_string()
-                                } else {
-                                    categories.join(", ")
-                                }
-                            ),
-                        )
-                    })?,
-            ),
-        };
-        refuse_taken_esdh_number(conn, authority, esdh_number, None).await?;
-        let draft = Case::create(
-            conn,
-            &NewCase {
-                authority_code: authority,
-                case_type_code: &case_type.code,
-                service_goal_category: category,
-                title,
-                channel: input.channel.as_str(),
-                applicant_kind: if cvr.is_some() { "business" } else { "person" },
-                applicant_subject: None,
-                applicant_cvr: cvr,
-                applicant_name: name,
-                created_by_user_id: None,
-                property_address: address,
-                cadastral_number: cadastral.unwrap_or(""),
-                description: description.unwrap_or(""),
-                form_data: "{}",
-                state: "draft",
-                declared_complete: false,
-                must_act: "applicant",
-                created_at: received_at,
-                updated_at: received_at,
-            },
-        )
-        .await?;
-        Case::set_contact(conn, draft.id, email, mobile.as_deref()).await?;
-        let actor = Actor {
+    let store = state.app.documents.clone();
+    let application = ReceivedApplication {
+        authority_code: caller.client.authority_code,
+        case_type_code: &input.case_type,
+        service_goal_category: input.service_goal_category.as_deref(),
+        title: &input.title,
+        description: input.description.as_deref(),
+        applicant_name: &input.applicant.name,
+        cvr: input.applicant.cvr.as_deref(),
+        email: input.applicant.email.as_deref(),
+        mobile: input.applicant.mobile.as_deref(),
+        property_address: &input.property.address,
+        cadastral_number: input.property.cadastral_number.as_deref(),
+        esdh_number: &input.esdh_number,
+        channel: input.channel.into(),
+        received_at,
+        registered_at,
+        actor: Actor {
             kind: ActorKind::Esdh,
             user_id: None,
             label: &label,
-        };
-        let submitted = EventRequest::new(EventKind::Submitted, actor, received_at);
-        record(conn, draft.id, None, &submitted)
+        },
+    };
+    once(&state.app.db, write, async |conn| {
+        let recorded = register_received_application(conn, &store, application)
             .await
-            .map_err(|e| Problem::from_record(e, "draft").of_case(draft.id))?;
-        let mut registered = EventRequest::new(EventKind::Registered, actor, registered_at);
-        registered.esdh_number = Some(esdh_number);
-        record(conn, draft.id, None, &registered)
-            .await
-            .map_err(|e| Problem::from_record(e, "submitted").of_case(draft.id))?;
-        case_answer(conn, draft.id, StatusCode::CREATED, &origin, |output| {
-            Answer::json(StatusCode::CREATED, &output)
-        })
+            .map_err(|error| Problem::from_command(error, "draft"))?;
+        case_answer(
+            conn,
+            recorded.case.id,
+            StatusCode::CREATED,
+            &origin,
+            |output| Answer::json(StatusCode::CREATED, &output),
+        )
         .await
     })
     .await
@@ -1069,7 +972,7 @@ impl EventInput {
             ApiEventKind::GoalNotCovered => CaseAction::MarkNotCovered {
                 reason: text(&self.reason),
             },
-            ApiEventKind::Withdrawn => CaseAction::RecordWithdrawal,
+            ApiEventKind::Withdrawn => CaseAction::Withdraw,
         }
     }
 
@@ -1197,17 +1100,9 @@ pub async fn post_event(
             public_text: input.public_text.clone(),
             action: action.clone(),
         };
-        let done = act_on_case(conn, &store, command).await.map_err(|error| {
-            match error {
-                CommandError::Refused(refusal)
-                    if refusal.code == RefusalCode::Changed && expected_version.is_some() =>
-                {
-                    Problem::stale(refusal.current_version.unwrap_or_default(), &case.state)
-                }
-                other => Problem::from_command(other, &case.state),
-            }
-            .of_case(case.id)
-        })?;
+        let done = act_on_case(conn, &store, command)
+            .await
+            .map_err(|error| command_problem(error, expected_version, &case))?;
         let event = event_output(&done.recorded.event);
         case_answer(conn, case.id, StatusCode::CREATED, &origin, move |output| {
             Answer::json(
@@ -1320,54 +1215,28 @@ pub async fn upload_document(
                 return Err(Problem::stale(case.version, &case.state).of_case(case.id));
             }
         }
-        // Ask the state machine before storing anything.
-        app::domain::lifecycle::apply(case.lifecycle(), EventKind::DocumentAdded)
-            .map_err(|e| Problem::from_record(e.into(), &case.state))?;
-        let stored = received.file();
-        let now = now_utc();
-        let filename = clean_filename(given_name, file_type);
-        let document = Document::insert(
+        let added = add_case_document(
             conn,
-            &NewDocument {
-                case_id: case.id,
-                sha256: &stored.sha256,
-                filename: &filename,
-                content_type: file_type.content_type(),
-                size_bytes: i64::try_from(stored.size_bytes).unwrap_or(i64::MAX),
-                kind: DocumentKind::Attachment.as_str(),
-                request_item_id: None,
-                uploaded_by_kind: ActorKind::Esdh.as_str(),
-                uploaded_by_user_id: None,
+            &store,
+            AddCaseDocument {
+                case: &case,
+                read_version: expected_version,
+                actor: Actor {
+                    kind: ActorKind::Esdh,
+                    user_id: None,
+                    label: &label,
+                },
+                file: NamedFile {
+                    received,
+                    filename: clean_filename(given_name, file_type),
+                },
                 visible_to_applicant: visible,
-                uploaded_at: now,
+                at: now_utc(),
             },
         )
-        .await?;
-        let actor = Actor {
-            kind: ActorKind::Esdh,
-            user_id: None,
-            label: &label,
-        };
-        let mut request = EventRequest::new(EventKind::DocumentAdded, actor, now);
-        request.data = serde_json::json!({ "document_id": document.id, "filename": filename });
-        request.hidden_from_applicant = !visible;
-        let recorded = record(conn, case.id, expected_version, &request)
-            .await
-            .map_err(|e| {
-                match (e, expected_version) {
-                    (
-                        app::services::case_events::RecordError::Conflict { current_version },
-                        Some(_),
-                    ) => Problem::stale(current_version, &case.state),
-                    (e, _) => Problem::from_record(e, &case.state),
-                }
-                .of_case(case.id)
-            })?;
-        // Everything that could refuse the upload has passed: now its bytes are stored.
-        store
-            .keep(conn, &received)
-            .await
-            .map_err(|e| Problem::from(AppError::from(e)))?;
+        .await
+        .map_err(|error| command_problem(error, expected_version, &case))?;
+        let (document, recorded) = (added.document, added.recorded);
         let posted = DocumentPosted {
             document: DocumentOutput::of(&document),
             version: recorded.case.version,

@@ -303,6 +303,30 @@ impl Problem {
                 INVALID,
                 "must not be before the case's latest event".to_string(),
             ),
+            RefusalCode::Incomplete => (
+                INVALID,
+                "the application has fields to fill in or put right".to_string(),
+            ),
+            RefusalCode::UnknownCaseType => {
+                (INVALID, "no application type has this code".to_string())
+            }
+            RefusalCode::UnknownCategory => (
+                INVALID,
+                format!(
+                    "the type's categories are: {}",
+                    match refusal.choices.as_deref() {
+                        None | Some([]) => "none".to_string(),
+                        Some(choices) => choices.join(", "),
+                    }
+                ),
+            ),
+            RefusalCode::NotACvrNumber => (INVALID, "a CVR number is eight digits".to_string()),
+            RefusalCode::NotAnEmailAddress => (INVALID, "not an e-mail address".to_string()),
+            RefusalCode::NotAMobileNumber => (
+                INVALID,
+                "not a Danish mobile number (eight digits)".to_string(),
+            ),
+            RefusalCode::BeforeReceived => (INVALID, "must not be before received_at".to_string()),
         };
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
         let problem = Problem::new(status, slug, title, detail);
@@ -323,6 +347,7 @@ impl Problem {
                 "the case does not exist",
             ),
             CommandError::Database(error) => Problem::from(error),
+            CommandError::Store(error) => Problem::from(AppError::from(error)),
             CommandError::Failed(error) => Problem::internal("a case command", &error),
         }
     }

@@ -23,6 +23,7 @@ use crate::domain::local_time::copenhagen_date;
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::flash::{take_answer_flash, AnswerFlash};
+use crate::forms::case_folder::FolderNotice;
 use crate::i18n::Locale;
 use crate::pages::public::not_found::{redirect_to, set_not_found_status, set_status};
 use crate::pages::public::tracking::TrackingLinkSection;
@@ -191,22 +192,15 @@ fn FolderView(
     let notice = use_query_map()
         .read_untracked()
         .get("besked")
-        .and_then(|b| match b.as_str() {
-            "svar-modtaget" => Some(("alert alert-success", locale.t("answer.received"))),
-            "alle-besvaret" => Some(("alert alert-success", locale.t("answer.all_received"))),
-            "trukket" => Some(("alert alert-success", locale.t("withdraw.done"))),
-            "konflikt" => Some(("alert alert-warning", locale.t("withdraw.conflict"))),
-            "umuligt" => Some(("alert alert-warning", locale.t("withdraw.not_possible"))),
-            "nyt-sporingslink" => Some(("alert alert-success", locale.t("tracking.rotated"))),
-            "status-sendt" => Some(("alert alert-success", locale.t("folder.status_sent"))),
-            "status-vent" => Some(("alert alert-warning", locale.t("folder.status_wait"))),
-            "status-ingen-email" => {
-                Some(("alert alert-warning", locale.t("folder.status_no_email")))
-            }
-            "status-ingen-mobil" => {
-                Some(("alert alert-warning", locale.t("folder.status_no_mobile")))
-            }
-            _ => None,
+        .and_then(|code| FolderNotice::parse(&code))
+        .map(|notice| {
+            let (key, success) = notice.message();
+            let class = if success {
+                "alert alert-success"
+            } else {
+                "alert alert-warning"
+            };
+            (class, locale.t(key))
         });
     view! {
         <PageTitle locale text=format!("{} — {}", reference, case.title) />

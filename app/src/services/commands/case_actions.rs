@@ -99,8 +99,9 @@ pub enum CaseAction {
     Reopen {
         reason: String,
     },
-    /// The applicant withdrew the application by letter, e-mail or telephone.
-    RecordWithdrawal,
+    /// The application is withdrawn: by the applicant in the portal, or by letter, e-mail or
+    /// telephone and recorded by the authority.
+    Withdraw,
 }
 
 impl CaseAction {
@@ -120,7 +121,7 @@ impl CaseAction {
             CaseAction::Decide { .. } => EventKind::Decided,
             CaseAction::Close => EventKind::Closed,
             CaseAction::Reopen { .. } => EventKind::Reopened,
-            CaseAction::RecordWithdrawal => EventKind::Withdrawn,
+            CaseAction::Withdraw => EventKind::Withdrawn,
         }
     }
 }
@@ -217,7 +218,7 @@ fn check(command: &ActOnCase<'_>, today: NaiveDate) -> Result<(), Refusal> {
         | CaseAction::StartHearing
         | CaseAction::EndHearing
         | CaseAction::Close
-        | CaseAction::RecordWithdrawal => {}
+        | CaseAction::Withdraw => {}
     }
     Ok(())
 }
@@ -354,7 +355,7 @@ pub async fn act_on_case(
         | CaseAction::StartHearing
         | CaseAction::EndHearing
         | CaseAction::Close
-        | CaseAction::RecordWithdrawal => {}
+        | CaseAction::Withdraw => {}
     }
     let recorded = record(conn, case.id, version, &request).await?;
     Ok(ActionDone {
@@ -371,18 +372,26 @@ fn blank(text: Option<&str>) -> bool {
     text.and_then(non_blank).is_none()
 }
 
-fn required(field: Field, text: &str, max: usize) -> Result<(), Refusal> {
-    if text.trim().is_empty() {
+/// A required text, trimmed; refused when blank or longer than `max` characters.
+pub(super) fn required(field: Field, text: &str, max: usize) -> Result<&str, Refusal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
         return Err(Refusal::at(field, RefusalCode::Required));
     }
-    optional(field, Some(text), max)
+    if trimmed.chars().count() > max {
+        return Err(Refusal::at(field, RefusalCode::TooLong).with_limit(max));
+    }
+    Ok(trimmed)
 }
 
-fn optional(field: Field, text: Option<&str>, max: usize) -> Result<(), Refusal> {
-    match text {
-        Some(text) if text.trim().chars().count() > max => {
-            Err(Refusal::at(field, RefusalCode::TooLong).with_limit(max))
-        }
-        _ => Ok(()),
+/// An optional text, trimmed; blank counts as absent.
+pub(super) fn optional(
+    field: Field,
+    text: Option<&str>,
+    max: usize,
+) -> Result<Option<&str>, Refusal> {
+    match text.and_then(non_blank) {
+        None => Ok(None),
+        Some(text) => required(field, text, max).map(Some),
     }
 }

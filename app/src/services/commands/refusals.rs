@@ -6,6 +6,7 @@
 use crate::db::DbError;
 use crate::domain::lifecycle::TransitionError;
 use crate::services::case_events::RecordError;
+use crate::services::document_store::StoreError;
 
 /// A kind of refusal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +31,21 @@ pub enum RefusalCode {
     Changed,
     /// A form without the version it was based on (an old page).
     StaleForm,
+    /// An application sent with fields still to fill in or put right.
+    Incomplete,
+    UnknownCaseType,
+    /// A service-goal category the case type does not have (the refusal lists the type's).
+    UnknownCategory,
+    NotACvrNumber,
+    NotAnEmailAddress,
+    NotAMobileNumber,
+    /// Registered before it was received.
+    BeforeReceived,
 }
 
 impl RefusalCode {
     /// Every code: the test proves each has texts and a problem type.
-    pub const ALL: [RefusalCode; 17] = [
+    pub const ALL: [RefusalCode; 24] = [
         RefusalCode::Required,
         RefusalCode::TooLong,
         RefusalCode::ItemCount,
@@ -52,6 +63,13 @@ impl RefusalCode {
         RefusalCode::NotNow,
         RefusalCode::Changed,
         RefusalCode::StaleForm,
+        RefusalCode::Incomplete,
+        RefusalCode::UnknownCaseType,
+        RefusalCode::UnknownCategory,
+        RefusalCode::NotACvrNumber,
+        RefusalCode::NotAnEmailAddress,
+        RefusalCode::NotAMobileNumber,
+        RefusalCode::BeforeReceived,
     ];
 
     /// The key of the page's message (`{max}` in it is the refusal's limit).
@@ -74,6 +92,13 @@ impl RefusalCode {
             RefusalCode::NotNow => "action.not_possible",
             RefusalCode::Changed => "action.conflict",
             RefusalCode::StaleForm => "action.stale_form",
+            RefusalCode::Incomplete => "application.fix_before_review",
+            RefusalCode::UnknownCaseType => "refusal.unknown_case_type",
+            RefusalCode::UnknownCategory => "refusal.unknown_category",
+            RefusalCode::NotACvrNumber => "refusal.not_a_cvr_number",
+            RefusalCode::NotAnEmailAddress => "refusal.not_an_email_address",
+            RefusalCode::NotAMobileNumber => "refusal.not_a_mobile_number",
+            RefusalCode::BeforeReceived => "refusal.before_received",
         }
     }
 
@@ -103,7 +128,14 @@ impl RefusalCode {
             | RefusalCode::LetterNotUsable
             | RefusalCode::ChooseOutcome
             | RefusalCode::ConditionsRequired
-            | RefusalCode::BeforeLatestEvent => ("invalid-field", 422),
+            | RefusalCode::BeforeLatestEvent
+            | RefusalCode::Incomplete
+            | RefusalCode::UnknownCaseType
+            | RefusalCode::UnknownCategory
+            | RefusalCode::NotACvrNumber
+            | RefusalCode::NotAnEmailAddress
+            | RefusalCode::NotAMobileNumber
+            | RefusalCode::BeforeReceived => ("invalid-field", 422),
         }
     }
 }
@@ -134,13 +166,40 @@ pub enum Field {
     LegalBasis,
     DecisionDocument,
     OccurredAt,
+    // A case registered by the case system, or an application started in the portal.
+    Authority,
+    CaseType,
+    ServiceGoalCategory,
+    Title,
+    Description,
+    ApplicantName,
+    Cvr,
+    Email,
+    Mobile,
+    PropertyAddress,
+    CadastralNumber,
+    RegisteredAt,
 }
 
 impl Field {
-    /// The name in the caseworker's form (`""` for the whole form).
+    /// The name in the portal's form (`""` for the whole form).
     pub fn form_name(self) -> String {
         match self {
-            Field::Whole | Field::OccurredAt | Field::DecisionDocument => String::new(),
+            Field::Whole
+            | Field::OccurredAt
+            | Field::DecisionDocument
+            | Field::Cvr
+            | Field::Email
+            | Field::Mobile
+            | Field::RegisteredAt
+            | Field::ApplicantName => String::new(),
+            Field::Authority => "myndighed".into(),
+            Field::CaseType => "type".into(),
+            Field::ServiceGoalCategory => "building_use".into(),
+            Field::Title => "title".into(),
+            Field::Description => "description".into(),
+            Field::PropertyAddress => "property_address".into(),
+            Field::CadastralNumber => "cadastral_number".into(),
             Field::EsdhNumber => "esdh_nummer".into(),
             Field::Assignee => "tildel_til".into(),
             // The received-item form's only text is its public text.
@@ -168,7 +227,19 @@ impl Field {
             | Field::Assignee
             | Field::DecisionText
             | Field::Conditions
-            | Field::LegalBasis => return None,
+            | Field::LegalBasis
+            | Field::Authority => return None,
+            Field::CaseType => "case_type".into(),
+            Field::ServiceGoalCategory => "service_goal_category".into(),
+            Field::Title => "title".into(),
+            Field::Description => "description".into(),
+            Field::ApplicantName => "applicant.name".into(),
+            Field::Cvr => "applicant.cvr".into(),
+            Field::Email => "applicant.email".into(),
+            Field::Mobile => "applicant.mobile".into(),
+            Field::PropertyAddress => "property.address".into(),
+            Field::CadastralNumber => "property.cadastral_number".into(),
+            Field::RegisteredAt => "registered_at".into(),
             Field::EsdhNumber => "esdh_number".into(),
             Field::PublicText => "public_text".into(),
             Field::InternalText => "internal_text".into(),
@@ -200,6 +271,9 @@ pub struct Refusal {
     pub transition: Option<TransitionError>,
     /// The case's version now, for [`RefusalCode::Changed`].
     pub current_version: Option<i64>,
+    /// What would have been accepted, for [`RefusalCode::UnknownCategory`] (boxed: refusals
+    /// travel in `Result`s and stay small).
+    pub choices: Option<Box<[String]>>,
 }
 
 impl Refusal {
@@ -212,6 +286,7 @@ impl Refusal {
             existing_reference: None,
             transition: None,
             current_version: None,
+            choices: None,
         }
     }
 
@@ -245,6 +320,9 @@ pub enum CommandError {
     NotFound,
     #[error(transparent)]
     Database(#[from] DbError),
+    /// The document store could not keep a file.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Something other than the database failed (rendering or storing a letter), worded for
     /// the log.
     #[error("{0}")]
