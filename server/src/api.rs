@@ -9,6 +9,7 @@
 
 pub mod cases;
 pub mod changes;
+pub mod clients;
 pub mod problem;
 pub mod requests;
 pub mod webhooks;
@@ -103,7 +104,7 @@ impl FromRequestParts<HttpState> for ApiCaller {
                 Problem::unauthorized("the Authorization header is not a bearer token")
             })?;
         let mut conn = state.app.db.conn().await?;
-        let client = crate::api_clients::authenticate(&mut conn, token)
+        let client = crate::api::clients::authenticate(&mut conn, token)
             .await?
             .ok_or_else(|| Problem::unauthorized("the token is unknown or has been revoked"))?;
         // A read must not write: the last use is noted only when the stored one is a minute old,

@@ -1,6 +1,8 @@
 //! Login and logout: sessions in the database, the demo's persona login, and the logged-in user
 //! attached to every request.
 
+pub mod oidc;
+
 use crate::http::HttpState;
 use app::auth::{
     demo_persona, demo_subject, is_local_path, PersonaKind, SessionUser, SESSION_USER_KEY,
@@ -148,7 +150,7 @@ pub async fn logout(State(state): State<HttpState>, session: Session) -> Respons
     }
     let provider_logout = user
         .as_ref()
-        .and_then(|user| crate::oidc::end_session_url(&state, user));
+        .and_then(|user| crate::auth::oidc::end_session_url(&state, user));
     Redirect::to(provider_logout.as_deref().unwrap_or("/")).into_response()
 }
 

@@ -1,9 +1,15 @@
 //! The command line and its configuration, read from flags or environment variables.
 
+pub mod bench;
+pub mod demo;
+pub mod generate;
+
+use crate::auth::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings, DEFAULT_SCOPES};
 use crate::http::HttpConfig;
-use crate::oidc::{ClaimMapping, LoginKind, OidcProvider, ProviderSettings, DEFAULT_SCOPES};
-use crate::outbox_worker::{smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings};
-use crate::webhooks::ReceiverScope;
+use crate::workers::outbox::{
+    smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings,
+};
+use crate::workers::webhooks::ReceiverScope;
 use anyhow::Context as _;
 use app::authorization::RunMode;
 use app::db::Database;
@@ -346,7 +352,7 @@ pub enum Command {
     /// Machine clients of the integration API (/api/v1): create, list, revoke.
     Client {
         #[command(subcommand)]
-        command: crate::api_clients::ClientCommand,
+        command: crate::api::clients::ClientCommand,
     },
 }
 
@@ -436,12 +442,12 @@ impl Config {
         }
         let settings = WorkerSettings::new(self.notifications.reminder_days);
         let grace = settings.shutdown_grace;
-        let (trigger, shutdown) = crate::shutdown::channel();
+        let (trigger, shutdown) = crate::workers::shutdown::channel();
         tokio::spawn(async move {
-            crate::shutdown::terminated().await;
+            crate::workers::shutdown::terminated().await;
             trigger.trigger();
         });
-        let task = crate::outbox_worker::spawn(db.clone(), delivery, settings, shutdown);
+        let task = crate::workers::outbox::spawn(db.clone(), delivery, settings, shutdown);
         Ok(OutboxWorker { task, grace })
     }
 }
@@ -504,11 +510,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let http = config.http()?;
             db.migrate().await.context("migrating")?;
             let documents = config.document_store(db.backend())?;
-            let links = crate::demo::seed_if_empty(&db, &documents, &http.public_url)
+            let links = crate::cli::demo::seed_if_empty(&db, &documents, &http.public_url)
                 .await
                 .context("seeding the demo data")?;
             if cases > 0 {
-                crate::generate::generate(&db, cases, 1, None)
+                crate::cli::generate::generate(&db, cases, 1, None)
                     .await
                     .context("generating cases")?;
             }
@@ -526,14 +532,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             authority,
             requests,
-        } => crate::bench::run(&db, authority, requests).await,
+        } => crate::cli::bench::run(&db, authority, requests).await,
         Command::Client { command } => {
             // On the embedded default there is nobody else to migrate; elsewhere `migrate` is a
             // deliberate step, as for `serve`.
             if config.database_url.is_none() {
                 db.migrate().await.context("migrating")?;
             }
-            crate::api_clients::run(&db, command).await
+            crate::api::clients::run(&db, command).await
         }
         Command::Generate {
             cases,
@@ -541,7 +547,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             authority,
         } => {
             db.migrate().await.context("migrating")?;
-            crate::generate::generate(&db, cases, seed, authority)
+            crate::cli::generate::generate(&db, cases, seed, authority)
                 .await
                 .context("generating cases")?;
             Ok(())

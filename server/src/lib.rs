@@ -1,23 +1,15 @@
-//! The Sagsspor process: command line, HTTP wiring, demo data and the synthetic generator.
+//! The Sagsspor process: HTTP wiring, the portal's form handlers, the integration API, logins,
+//! background workers and the command line (with the demo data and the synthetic generator).
 //! A library as well as a binary so the tests can drive the router in-process.
+//!
+//! The use cases themselves live in `app::services::commands`; a handler here parses the
+//! request, asks the authorization policy, calls the command and maps its answer to a redirect,
+//! a page or a problem.
 
-pub mod actions;
 pub mod api;
-pub mod api_clients;
-pub mod applications;
 pub mod auth;
-pub mod bench;
-pub mod caseworker;
 pub mod cli;
-pub mod demo;
-pub mod documents;
-pub mod generate;
 pub mod http;
-pub mod my_cases;
-pub mod oidc;
-pub mod outbox_worker;
-pub mod settings;
-pub mod shutdown;
-pub mod statistics;
 pub mod telemetry;
-pub mod webhooks;
+pub mod web;
+pub mod workers;

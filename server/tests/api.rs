@@ -15,7 +15,7 @@ use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
-use server::outbox_worker::deliver_due;
+use server::workers::outbox::deliver_due;
 use support::api::{api, call, content_type, new_case, register, token_for};
 use support::mail::settings;
 use support::receiver::{delivery, python_verifies, Receiver};
@@ -985,16 +985,21 @@ both_backends!(kept_answers_are_forgotten_after_a_week, |db| async move {
 
     // Six days on both are kept; eight days on both are gone.
     let now = now_utc();
-    let kept = server::http::forget_old_idempotency_answers(db, now + chrono::TimeDelta::days(6))
-        .await
-        .unwrap();
+    let kept = server::workers::cleanup::forget_old_idempotency_answers(
+        db,
+        now + chrono::TimeDelta::days(6),
+    )
+    .await
+    .unwrap();
     assert_eq!(kept, 0);
     let (replayed, _) = call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
     assert_eq!(replayed.headers["idempotency-replayed"], "true");
-    let forgotten =
-        server::http::forget_old_idempotency_answers(db, now + chrono::TimeDelta::days(8))
-            .await
-            .unwrap();
+    let forgotten = server::workers::cleanup::forget_old_idempotency_answers(
+        db,
+        now + chrono::TimeDelta::days(8),
+    )
+    .await
+    .unwrap();
     assert_eq!(forgotten, 2);
     // The key now counts as new: the request is made again, and the ESDH number says no.
     let (fresh, problem) = call(db, api("POST", "/api/v1/cases", &token, Some(&body), &key)).await;
@@ -1153,7 +1158,7 @@ both_backends!(
         let mut conn = db.conn().await.unwrap();
         let odense_id: i64 = odense.split('_').nth(1).unwrap().parse().unwrap();
         assert_eq!(
-            server::api_clients::revoke(&mut conn, odense_id)
+            server::api::clients::revoke(&mut conn, odense_id)
                 .await
                 .unwrap(),
             Some(1)
@@ -1163,7 +1168,7 @@ both_backends!(
             .unwrap()
             .is_empty());
         assert_eq!(
-            server::api_clients::revoke(&mut conn, odense_id)
+            server::api::clients::revoke(&mut conn, odense_id)
                 .await
                 .unwrap(),
             None

@@ -493,7 +493,7 @@ use std::path::Path;
 
 /// The demo data set, its decision letters stored in `store`; returns the submitted cases.
 async fn seeded(db: &Database, store: &DocumentStore) -> Vec<Case> {
-    server::demo::seed_if_empty(db, store, "http://127.0.0.1:3000")
+    server::cli::demo::seed_if_empty(db, store, "http://127.0.0.1:3000")
         .await
         .unwrap();
     let mut conn = db.conn().await.unwrap();
@@ -835,14 +835,14 @@ both_backends!(
             // Young files stay: a row may be on its way.
             let now = app::state::now_utc();
             assert_eq!(
-                server::http::sweep_orphan_documents(&db, store, now)
+                server::workers::cleanup::sweep_orphan_documents(&db, store, now)
                     .await
                     .unwrap(),
                 0
             );
             // An hour and more later, what no row refers to goes; the attachment stays.
             let later = now + chrono::TimeDelta::minutes(61);
-            let removed = server::http::sweep_orphan_documents(&db, store, later)
+            let removed = server::workers::cleanup::sweep_orphan_documents(&db, store, later)
                 .await
                 .unwrap();
             assert_eq!(removed, 3, "{kind:?}");
@@ -955,7 +955,7 @@ both_backends!(
         assert_eq!(files_under(root_a.path()) + files_under(root_b.path()), 0);
 
         // Through the API: uploaded through A, downloaded through B.
-        let (_, token) = server::api_clients::create(&mut conn, 851, "ESDH")
+        let (_, token) = server::api::clients::create(&mut conn, 851, "ESDH")
             .await
             .unwrap();
         let mut uploaded = None;
@@ -1020,7 +1020,7 @@ both_backends!(
             .await
             .unwrap()
             .unwrap();
-        let (_, token) = server::api_clients::create(&mut conn, decided.authority_code, "ESDH")
+        let (_, token) = server::api::clients::create(&mut conn, decided.authority_code, "ESDH")
             .await
             .unwrap();
         let api_uri = format!("/api/v1/cases/{reference}/documents/{}", letter.id);

@@ -383,7 +383,7 @@ async fn three_instances_migrate_and_seed_one_postgresql_database_together() {
         .map(|db| {
             let store = DocumentStore::new(documents.path(), 1024 * 1024);
             tokio::spawn(async move {
-                server::demo::seed_if_empty(&db, &store, "http://127.0.0.1:3000").await
+                server::cli::demo::seed_if_empty(&db, &store, "http://127.0.0.1:3000").await
             })
         })
         .collect();
@@ -469,7 +469,7 @@ both_backends!(
         let dir = tempfile::tempdir().unwrap();
         let (url, received) = slow_gateway(Duration::from_millis(400)).await;
         let mut delivery = support::receiver::delivery(dir.path());
-        delivery.sms = server::outbox_worker::SmsTransport::Gateway {
+        delivery.sms = server::workers::outbox::SmsTransport::Gateway {
             url,
             token: None,
             sender: "Sagsspor".to_string(),
@@ -478,13 +478,15 @@ both_backends!(
         let now = now_utc();
         fill_sms_outbox(db, 4, now).await;
 
-        let (trigger, shutdown) = server::shutdown::channel();
+        let (trigger, shutdown) = server::workers::shutdown::channel();
         let worker = {
             let (db, delivery) = (db.clone(), delivery.clone());
             let settings = support::mail::settings("stopping");
             tokio::spawn(async move {
-                server::outbox_worker::deliver_due_until(&db, &delivery, &settings, now, &shutdown)
-                    .await
+                server::workers::outbox::deliver_due_until(
+                    &db, &delivery, &settings, now, &shutdown,
+                )
+                .await
             })
         };
         // SIGTERM arrives while the first message is with the gateway.
@@ -528,7 +530,7 @@ both_backends!(
             .await
             .unwrap();
         drop(conn);
-        let rest = server::outbox_worker::deliver_due(
+        let rest = server::workers::outbox::deliver_due(
             db,
             &delivery,
             &support::mail::settings("other"),
@@ -544,8 +546,8 @@ both_backends!(
         assert_eq!(received.lock().unwrap().len(), 4, "nothing sent twice");
 
         // The long-running worker task ends on the same signal.
-        let (trigger, shutdown) = server::shutdown::channel();
-        let task = server::outbox_worker::spawn(
+        let (trigger, shutdown) = server::workers::shutdown::channel();
+        let task = server::workers::outbox::spawn(
             db.clone(),
             delivery,
             support::mail::settings("spawned"),

@@ -118,7 +118,7 @@ both_backends!(
     hostile_text_stays_text_in_every_head_and_attribute,
     |db| async move {
         let documents = app::state::AppState::new(db.clone(), RunMode::Demo).documents;
-        server::demo::seed_if_empty(&db, &documents, "http://127.0.0.1:3000")
+        server::cli::demo::seed_if_empty(&db, &documents, "http://127.0.0.1:3000")
             .await
             .unwrap();
         let applicant = login(&db, "borger").await;
@@ -461,7 +461,7 @@ both_backends!(
     a_search_for_wildcards_finds_only_what_holds_them,
     |db| async move {
         let documents = app::state::AppState::new(db.clone(), RunMode::Demo).documents;
-        server::demo::seed_if_empty(&db, &documents, "http://127.0.0.1:3000")
+        server::cli::demo::seed_if_empty(&db, &documents, "http://127.0.0.1:3000")
             .await
             .unwrap();
         let caseworker = login(&db, "sagsbehandler-851").await;

@@ -195,9 +195,10 @@ both_backends!(
             .unwrap();
         drop(conn);
 
-        let round = server::outbox_worker::deliver_due(&db, &delivery, &settings("w1"), now_utc())
-            .await
-            .unwrap();
+        let round =
+            server::workers::outbox::deliver_due(&db, &delivery, &settings("w1"), now_utc())
+                .await
+                .unwrap();
         assert_eq!(round.failed + round.retried, 0, "{round:?}");
 
         let received = by_key(&smtp);
@@ -278,9 +279,10 @@ both_backends!(
             .messages()
             .iter()
             .all(|m| !m.contains("stranger@example.dk")));
-        let again = server::outbox_worker::deliver_due(&db, &delivery, &settings("w1"), now_utc())
-            .await
-            .unwrap();
+        let again =
+            server::workers::outbox::deliver_due(&db, &delivery, &settings("w1"), now_utc())
+                .await
+                .unwrap();
         assert_eq!(again.taken(), 0);
     }
 );
@@ -385,7 +387,7 @@ both_backends!(
         drop(conn);
         // Down: every e-mail waits with a growing delay; the gateway refuses three SMS at first.
         for attempt in 1..=3 {
-            let round = server::outbox_worker::deliver_due(&db, &delivery, &settings, now)
+            let round = server::workers::outbox::deliver_due(&db, &delivery, &settings, now)
                 .await
                 .unwrap();
             assert_eq!(round.failed, 0, "attempt {attempt}: {round:?}");
@@ -413,7 +415,7 @@ both_backends!(
 
         smtp.resume();
         now += settings.backoff_cap;
-        let round = server::outbox_worker::deliver_due(&db, &delivery, &settings, now)
+        let round = server::workers::outbox::deliver_due(&db, &delivery, &settings, now)
             .await
             .unwrap();
         assert_eq!(round.sent, 12, "the twelve e-mails: {round:?}");
@@ -459,9 +461,10 @@ both_backends!(
         .await;
         let case = sent_case(&mut conn, Some("mette"), None, Some(citizen.id), now_utc()).await;
         drop(conn);
-        let round = server::outbox_worker::deliver_due(&db, &delivery, &settings("w1"), now_utc())
-            .await
-            .unwrap();
+        let round =
+            server::workers::outbox::deliver_due(&db, &delivery, &settings("w1"), now_utc())
+                .await
+                .unwrap();
         assert_eq!(round.failed, 1);
         let mut conn = db.conn().await.unwrap();
         let messages = OutboxMessage::for_case(&mut conn, case.id).await.unwrap();
@@ -529,7 +532,7 @@ async fn two_workers_on_postgresql_deliver_a_thousand_messages_exactly_once() {
         let db: Database = db.clone();
         let delivery = delivery(&smtp, &sms);
         tokio::spawn(async move {
-            server::outbox_worker::deliver_due(&db, &delivery, &settings(id), now)
+            server::workers::outbox::deliver_due(&db, &delivery, &settings(id), now)
                 .await
                 .unwrap()
         })
@@ -574,7 +577,7 @@ both_backends!(
         drop(conn);
 
         // While A's lease holds, nobody else takes them.
-        let early = server::outbox_worker::deliver_due(
+        let early = server::workers::outbox::deliver_due(
             &db,
             &delivery,
             &settings("worker-b"),
@@ -586,7 +589,7 @@ both_backends!(
         // After it runs out, worker B sends all three: the one A had sent arrives a second time.
         let later = now + crashed.lease + TimeDelta::seconds(1);
         let round =
-            server::outbox_worker::deliver_due(&db, &delivery, &settings("worker-b"), later)
+            server::workers::outbox::deliver_due(&db, &delivery, &settings("worker-b"), later)
                 .await
                 .unwrap();
         assert_eq!(round.sent, 3);
@@ -602,7 +605,7 @@ both_backends!(
             .iter()
             .filter(|(k, _)| **k != taken[0].dedup_key)
             .all(|(_, c)| c.len() == 1));
-        let again = server::outbox_worker::deliver_due(
+        let again = server::workers::outbox::deliver_due(
             &db,
             &delivery,
             &settings("worker-b"),
@@ -726,12 +729,12 @@ async fn the_embedded_default_writes_eml_files_and_an_sms_log_from_the_demo_hist
     let (test_db, _cases) = demo_db().await;
     let folder = tempfile::tempdir().unwrap();
     let from: lettre::message::Mailbox = "Sagsspor <noreply@sagsspor.localhost>".parse().unwrap();
-    let delivery = server::outbox_worker::Delivery {
-        mail: server::outbox_worker::MailTransport::Files(folder.path().to_path_buf()),
+    let delivery = server::workers::outbox::Delivery {
+        mail: server::workers::outbox::MailTransport::Files(folder.path().to_path_buf()),
         mail_from: from,
-        sms: server::outbox_worker::SmsTransport::Log(folder.path().join("sms.log")),
+        sms: server::workers::outbox::SmsTransport::Log(folder.path().join("sms.log")),
         public_url: PUBLIC_URL.to_string(),
-        webhook_receivers: server::webhooks::ReceiverScope::AlsoThisMachine,
+        webhook_receivers: server::workers::webhooks::ReceiverScope::AlsoThisMachine,
     };
     let mut conn = test_db.db.conn().await.unwrap();
     let pending = OutboxMessage::count_by_status(&mut conn, "pending")
@@ -743,7 +746,7 @@ async fn the_embedded_default_writes_eml_files_and_an_sms_log_from_the_demo_hist
     );
     drop(conn);
     let round =
-        server::outbox_worker::deliver_due(&test_db.db, &delivery, &settings("demo"), now_utc())
+        server::workers::outbox::deliver_due(&test_db.db, &delivery, &settings("demo"), now_utc())
             .await
             .unwrap();
     assert_eq!(round.sent as i64, pending);
@@ -782,7 +785,7 @@ async fn smtp_credentials_from_the_url_are_used() {
 
     // Without credentials the server refuses (530): a configuration fault, so the message waits.
     let anonymous = delivery(&smtp, &sms);
-    let refused = server::outbox_worker::deliver_due(&db, &anonymous, &settings("w1"), now)
+    let refused = server::workers::outbox::deliver_due(&db, &anonymous, &settings("w1"), now)
         .await
         .unwrap();
     assert_eq!(refused.retried, 1, "{refused:?}");
@@ -791,11 +794,11 @@ async fn smtp_credentials_from_the_url_are_used() {
     // The password percent-encoded, as a URL carries it.
     let mut with_login = delivery(&smtp, &sms);
     let url = format!("smtp://sagsspor:hemmelig%20%C3%A6@127.0.0.1:{}", smtp.port);
-    with_login.mail = server::outbox_worker::MailTransport::Smtp(
-        server::outbox_worker::smtp_transport(&url, &from).unwrap(),
+    with_login.mail = server::workers::outbox::MailTransport::Smtp(
+        server::workers::outbox::smtp_transport(&url, &from).unwrap(),
     );
     let later = now + TimeDelta::hours(1);
-    let sent = server::outbox_worker::deliver_due(&db, &with_login, &settings("w1"), later)
+    let sent = server::workers::outbox::deliver_due(&db, &with_login, &settings("w1"), later)
         .await
         .unwrap();
     assert_eq!(sent.sent, 1, "{sent:?}");
@@ -819,15 +822,16 @@ async fn a_mail_server_that_never_answers_costs_one_timeout_and_a_retry() {
     let smtp = SmtpSink::start();
     let mut stalled = delivery(&smtp, &sms);
     let from: lettre::message::Mailbox = "noreply@sagsspor.example.dk".parse().unwrap();
-    stalled.mail = server::outbox_worker::MailTransport::Smtp(
-        server::outbox_worker::smtp_transport(&format!("smtp://127.0.0.1:{port}"), &from).unwrap(),
+    stalled.mail = server::workers::outbox::MailTransport::Smtp(
+        server::workers::outbox::smtp_transport(&format!("smtp://127.0.0.1:{port}"), &from)
+            .unwrap(),
     );
     let now = now_utc();
     fill_outbox(&mut db.conn().await.unwrap(), 1, now).await;
     let mut settings = settings("w1");
     settings.send_timeout = std::time::Duration::from_millis(500);
     let started = std::time::Instant::now();
-    let round = server::outbox_worker::deliver_due(&db, &stalled, &settings, now)
+    let round = server::workers::outbox::deliver_due(&db, &stalled, &settings, now)
         .await
         .unwrap();
     assert_eq!(round.retried, 1, "{round:?}");

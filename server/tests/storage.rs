@@ -371,18 +371,18 @@ both_backends!(demo_data_covers_every_state, |db| async move {
     let now = app::state::now_utc();
     let documents =
         app::state::AppState::new(db.clone(), app::authorization::RunMode::Demo).documents;
-    let letters = server::demo::Letters {
+    let letters = server::cli::demo::Letters {
         documents: &documents,
         public_url: "http://127.0.0.1:3000",
     };
-    for index in 0..server::demo::DEMO_CASES {
-        server::demo::seed_case(&mut conn, &letters, index, now)
+    for index in 0..server::cli::demo::DEMO_CASES {
+        server::cli::demo::seed_case(&mut conn, &letters, index, now)
             .await
             .unwrap();
     }
     let cases: Vec<Case> = {
         let mut all = Vec::new();
-        for id in 1..=(server::demo::DEMO_CASES as i64) {
+        for id in 1..=(server::cli::demo::DEMO_CASES as i64) {
             all.push(Case::find(&mut conn, id).await.unwrap().unwrap());
         }
         all
@@ -433,7 +433,9 @@ both_backends!(demo_data_covers_every_state, |db| async move {
 });
 
 both_backends!(generator_writes_consistent_cases, |db| async move {
-    server::generate::generate(&db, 700, 7, None).await.unwrap();
+    server::cli::generate::generate(&db, 700, 7, None)
+        .await
+        .unwrap();
     let mut conn = db.conn().await.unwrap();
     assert_eq!(Case::count(&mut conn).await.unwrap(), 700);
     for id in [1_i64, 350, 700] {
@@ -627,7 +629,7 @@ both_backends!(
 both_backends!(the_queue_answers_alike_on_both_databases, |db| async move {
     use app::db::queue::{AssigneeFilter, GoalFilter, QueueQuery, QueueSort, StateFilter};
     let mut conn = db.conn().await.unwrap();
-    server::generate::generate(&db, 400, 11, Some(851))
+    server::cli::generate::generate(&db, 400, 11, Some(851))
         .await
         .unwrap();
     let now = app::state::now_utc();

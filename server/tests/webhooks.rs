@@ -17,8 +17,8 @@ use app::services::case_events::{self, EventRequest};
 use app::state::now_utc;
 use axum::http::StatusCode;
 use chrono::TimeDelta;
-use server::outbox_worker::{deliver_due, Delivery};
-use server::webhooks::ReceiverScope;
+use server::workers::outbox::{deliver_due, Delivery};
+use server::workers::webhooks::ReceiverScope;
 use support::events::*;
 use support::mail::settings;
 use support::receiver::{delivery, python_verifies, Receiver};
@@ -28,7 +28,7 @@ use support::web::*;
 const CVR_A: &str = "12345678";
 
 async fn endpoint(conn: &mut Conn, cvr: &str, url: &str) -> WebhookEndpoint {
-    let secret = server::webhooks::generate_secret();
+    let secret = server::workers::webhooks::generate_secret();
     WebhookEndpoint::create(
         conn,
         &NewWebhookEndpoint {

@@ -4,6 +4,7 @@
 
 pub mod applying;
 pub mod case_actions;
+pub mod contact_settings;
 pub mod documents;
 pub mod intake;
 pub mod refusals;

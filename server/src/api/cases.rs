@@ -780,7 +780,7 @@ pub async fn download_document(
     if if_none_match(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
     }
-    let contents = crate::documents::open_contents(&state, &document)
+    let contents = crate::web::documents::open_contents(&state, &document)
         .await
         .map_err(|error| match error {
             AppError::NotFound => Problem::new(
@@ -801,7 +801,7 @@ pub async fn download_document(
         ),
         (
             header::CONTENT_DISPOSITION,
-            crate::documents::content_disposition("attachment", &document.filename),
+            crate::web::documents::content_disposition("attachment", &document.filename),
         ),
         (header::ETAG, etag_value),
         (

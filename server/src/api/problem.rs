@@ -5,7 +5,6 @@
 use app::db::cases::Case;
 use app::db::{Conn, DbError};
 use app::error::AppError;
-use app::services::case_events::RecordError;
 use app::services::commands::refusals::{CommandError, Refusal, RefusalCode};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -350,12 +349,6 @@ impl Problem {
             CommandError::Store(error) => Problem::from(AppError::from(error)),
             CommandError::Failed(error) => Problem::internal("a case command", &error),
         }
-    }
-
-    /// Why the state machine or a rule of the case refused an event, worded for the client.
-    /// `state` is the case's state before the event.
-    pub fn from_record(error: RecordError, state: &str) -> Problem {
-        Problem::from_command(CommandError::from(error), state)
     }
 }
 

@@ -7,7 +7,7 @@ use super::problem::Problem;
 use super::requests::{fingerprint, idempotency_key, once, parse_json, Answer, WriteRequest};
 use super::ApiCaller;
 use crate::http::HttpState;
-use crate::webhooks::{check_url, generate_secret, message_id};
+use crate::workers::webhooks::{check_url, generate_secret, message_id};
 use app::db::webhooks::{WebhookEndpoint, MAX_ENDPOINTS_PER_CVR};
 use app::db::Conn;
 use app::services::commands::webhook_receivers::{

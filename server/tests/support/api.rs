@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// A client of this authority; returns its bearer token.
 pub async fn token_for(db: &Database, authority: i32) -> String {
     let mut conn = db.conn().await.unwrap();
-    let (_, token) = server::api_clients::create(&mut conn, authority, "Test-ESDH")
+    let (_, token) = server::api::clients::create(&mut conn, authority, "Test-ESDH")
         .await
         .unwrap();
     token

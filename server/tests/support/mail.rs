@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use lettre::message::Mailbox;
-use server::outbox_worker::{
+use server::workers::outbox::{
     smtp_transport, Delivery, MailTransport, SmsTransport, WorkerSettings,
 };
 use std::io::{BufRead, BufReader};
@@ -257,7 +257,7 @@ pub fn delivery(smtp: &SmtpSink, sms: &SmsGateway) -> Delivery {
             client: openidconnect::reqwest::Client::new(),
         },
         public_url: PUBLIC_URL.to_string(),
-        webhook_receivers: server::webhooks::ReceiverScope::AlsoThisMachine,
+        webhook_receivers: server::workers::webhooks::ReceiverScope::AlsoThisMachine,
     }
 }
 

@@ -6,8 +6,8 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use server::outbox_worker::{Delivery, MailTransport, SmsTransport};
-use server::webhooks::ReceiverScope;
+use server::workers::outbox::{Delivery, MailTransport, SmsTransport};
+use server::workers::webhooks::ReceiverScope;
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::process::{Command, Stdio};

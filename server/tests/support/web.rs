@@ -58,7 +58,7 @@ pub async fn send_to(state: AppState, request: Request<Body>) -> Answer {
 pub async fn demo_db() -> (TestDb, Vec<Case>) {
     let test_db = TestDb::sqlite().await;
     let documents = AppState::new(test_db.db.clone(), RunMode::Demo).documents;
-    server::demo::seed_if_empty(&test_db.db, &documents, "http://127.0.0.1:3000")
+    server::cli::demo::seed_if_empty(&test_db.db, &documents, "http://127.0.0.1:3000")
         .await
         .unwrap();
     let mut conn = test_db.db.conn().await.unwrap();

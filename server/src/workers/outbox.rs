@@ -6,8 +6,8 @@
 //! Without an SMTP server or SMS gateway configured (the embedded default), e-mail is written as
 //! `.eml` files and SMS as lines of `sms.log` in the outbox folder, through the same path.
 
-use crate::shutdown::Shutdown;
-use crate::webhooks::ReceiverScope;
+use crate::workers::shutdown::Shutdown;
+use crate::workers::webhooks::ReceiverScope;
 use app::db::outbox::OutboxMessage;
 use app::db::webhooks::{endpoint_id_of, WebhookEndpoint, WEBHOOK_CHANNEL};
 use app::db::Database;
@@ -398,7 +398,7 @@ pub async fn deliver_batch_until(
                     None => None,
                 };
                 let timestamp = app::state::now_utc().and_utc().timestamp();
-                crate::webhooks::deliver(
+                crate::workers::webhooks::deliver(
                     &message,
                     endpoint.as_ref(),
                     timestamp,

@@ -3,10 +3,9 @@
 use crate::http::HttpState;
 use app::auth::SessionUser;
 use app::authorization::Viewer;
-use app::db::contact_preferences::ContactPreferences;
 use app::error::AppError;
 use app::flash::{SettingsFlash, SETTINGS_FLASH_KEY};
-use app::forms::contact_settings;
+use app::services::commands::contact_settings::{save_contact_settings, SettingsNotSaved};
 use app::state::now_utc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,18 +29,20 @@ pub async fn save(
         Viewer::Business { user_id, .. } => (*user_id, true),
         Viewer::Anonymous | Viewer::Caseworker { .. } => return AppError::NotFound.into_response(),
     };
-    match contact_settings::read(user_id, is_business, &values, now_utc()) {
-        Ok(preferences) => {
-            let stored = async {
-                let mut conn = state.app.db.conn().await?;
-                ContactPreferences::save(&mut conn, &preferences).await
-            };
-            match stored.await {
-                Ok(()) => Redirect::to("/indstillinger?besked=gemt").into_response(),
-                Err(error) => AppError::from(error).into_response(),
-            }
-        }
-        Err(problems) => {
+    let saved = async {
+        let mut conn = state
+            .app
+            .db
+            .conn()
+            .await
+            .map_err(|error| SettingsNotSaved::Failed(error.into()))?;
+        save_contact_settings(&mut conn, user_id, is_business, &values, now_utc()).await
+    }
+    .await;
+    match saved {
+        Ok(()) => Redirect::to("/indstillinger?besked=gemt").into_response(),
+        Err(SettingsNotSaved::Failed(error)) => AppError::from(error).into_response(),
+        Err(SettingsNotSaved::Problems(problems)) => {
             let flash = SettingsFlash {
                 values,
                 problems: problems
