@@ -159,36 +159,51 @@ impl AppError {
     }
 
     /// The site's error page for this error in this language: a whole HTML document in the
-    /// design system's look, with the id of the log line for an internal error.
+    /// design system's look with the frame's language switch, saying what changed for a
+    /// conflict and giving the id of the log line for an internal error.
     pub fn page(&self, locale: crate::i18n::Locale) -> String {
+        use crate::escape::escape_html as escape;
+        use crate::i18n::Locale;
         let (title, body) = self.page_keys();
-        let escape = |text: &str| {
-            text.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
+        let detail = match self {
+            AppError::Internal(id) => Some(locale.tf("error.internal.reference", &[("id", id)])),
+            // A conflict names what stood in the way when it carries a message of its own.
+            AppError::Conflict(key) if locale.has(key) => Some(locale.t_owned(key)),
+            _ => None,
         };
-        let reference = match self {
-            AppError::Internal(id) => format!(
-                "<p>{}</p>",
-                escape(&locale.tf("error.internal.reference", &[("id", id)]))
-            ),
-            _ => String::new(),
-        };
+        let detail = detail.map_or(String::new(), |text| format!("<p>{}</p>", escape(&text)));
+        let languages: String = Locale::ALL
+            .into_iter()
+            .map(|language| {
+                let current = if language == locale {
+                    " aria-current=\"true\""
+                } else {
+                    ""
+                };
+                format!(
+                    "<li><a href=\"/sprog/{code}?tilbage=/\" lang=\"{code}\" hreflang=\"{code}\"{current}>{name}</a></li>",
+                    code = language.code(),
+                    name = escape(language.native_name()),
+                )
+            })
+            .collect();
         format!(
             "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title} — {site}</title>\
              <link rel=\"stylesheet\" href=\"{theme}\"><link rel=\"stylesheet\" href=\"/assets/main.css\">\
              </head><body><a class=\"skipnav\" href=\"#main-content\">{skip}</a>\
+             <div class=\"language-switcher\"><div class=\"container\"><ul aria-label=\"{language_label}\">{languages}</ul></div></div>\
              <header class=\"header\"><div class=\"container\"><a href=\"/\">{site}</a></div></header>\
              <main id=\"main-content\" class=\"container page-content\"><h1>{title}</h1><p>{body}</p>\
-             {reference}<p><a href=\"/\">{front}</a></p></main></body></html>",
+             {detail}<p><a href=\"/\">{front}</a></p></main>\
+             <footer class=\"footer\"><div class=\"container\"><p>{site}</p></div></footer></body></html>",
             lang = locale.code(),
             title = escape(locale.t(title)),
             site = escape(locale.t("site.name")),
             theme = crate::app::Theme::Borger.stylesheet(),
             skip = escape(locale.t("site.skip")),
+            language_label = escape(locale.t("site.language_label")),
             body = escape(locale.t(body)),
             front = escape(locale.t("not_found.front_link")),
         )

@@ -58,7 +58,12 @@ pub async fn attach_user(session: Session, mut request: Request, next: Next) -> 
             }
         }
         Ok(None) => {}
-        Err(error) => tracing::warn!(%error, "could not read the session"),
+        Err(error) => {
+            // Not "logged out": a visitor whose session cannot be read is told the service is
+            // unavailable, so neither a page nor a form post sends them to log in again.
+            tracing::warn!(%error, "could not read the session");
+            return AppError::Unavailable.into_response();
+        }
     }
     next.run(request).await
 }

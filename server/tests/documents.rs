@@ -817,8 +817,8 @@ both_backends!(
             )
             .await;
             // An upload abandoned by a process that died mid-way.
-            let mut abandoned = store.begin().unwrap();
-            abandoned.write(b"%PDF-1.4 half").unwrap();
+            let mut abandoned = store.begin().await.unwrap();
+            abandoned.write(b"%PDF-1.4 half").await.unwrap();
             std::mem::forget(abandoned);
             // Files: two attachments, the orphan and the abandoned upload; the database: three
             // files in it and the abandoned upload on disk.

@@ -721,3 +721,81 @@ async fn login_page_body(db: &Database, sqlite_dir: Option<&std::path::Path>) {
         answer.body
     );
 }
+
+// --- a database that does not answer ---------------------------------------------------------
+
+/// With the database gone (nothing listens where it should be), every page and form post a
+/// visitor can reach answers the site's 503 page in their language — never a raw code, never
+/// plain text, never the 404 page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_form_posts_answer_the_503_page_when_the_database_does_not_answer() {
+    let port = support::mail::free_port();
+    let gone = Database::open(
+        Some(&format!("postgres://postgres@127.0.0.1:{port}/sagsspor")),
+        std::path::Path::new("unused"),
+    )
+    .unwrap();
+    let documents = tempfile::tempdir().unwrap();
+    let state = AppState::new(gone, RunMode::Demo)
+        .with_documents(DocumentStore::new(documents.path(), 1024));
+    let requests = [
+        ("GET", "/statistik", ""),
+        ("GET", "/statistik/data.csv", ""),
+        ("GET", "/spor/0123456789abcdef0123456789abcdef", ""),
+        (
+            "GET",
+            "/ansoegning/ny",
+            "sagsspor_session=AAAAAAAAAAAAAAAAAAAAAA",
+        ),
+        ("GET", "/demo/login/borger", ""),
+        (
+            "GET",
+            "/mine-sager",
+            "sagsspor_session=AAAAAAAAAAAAAAAAAAAAAA",
+        ),
+        (
+            "POST",
+            "/handlinger/ansoegning/ny",
+            "sagsspor_session=AAAAAAAAAAAAAAAAAAAAAA",
+        ),
+    ];
+    for language in ["da", "en"] {
+        for (method, uri, session) in requests {
+            let cookies = format!("sagsspor_sprog={language}; {session}");
+            let request = Request::builder()
+                .method(method)
+                .uri(uri)
+                .header(header::COOKIE, cookies)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("myndighed=851&type=byg_garage_carport_udhus"))
+                .unwrap();
+            let answer = send_to(state.clone(), request).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{method} {uri}: {}",
+                answer.body
+            );
+            let content_type = answer.headers[header::CONTENT_TYPE].to_str().unwrap();
+            assert!(
+                content_type.starts_with("text/html"),
+                "{uri}: {content_type}"
+            );
+            assert!(
+                answer.body.contains(&format!("<html lang=\"{language}\"")),
+                "{uri}: {}",
+                answer.body
+            );
+            let title = match language {
+                "da" => "Sagsspor kan ikke gemme noget lige nu",
+                _ => "Sagsspor cannot save anything right now",
+            };
+            assert!(
+                answer.body.contains(title),
+                "{method} {uri}: {}",
+                answer.body
+            );
+            assert!(!answer.body.contains("error."), "{uri}: a raw code");
+        }
+    }
+}

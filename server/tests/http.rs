@@ -553,6 +553,20 @@ async fn cross_site_posts_are_refused() {
     )
     .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    // The site's 403 page, not a plain text.
+    let content_type = foreign.headers[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(
+        foreign.body.contains("Du har ikke adgang"),
+        "{}",
+        foreign.body
+    );
+    let unknown_language = get(&test_db.db, RunMode::Demo, "/sprog/xx").await;
+    assert_eq!(unknown_language.status, StatusCode::NOT_FOUND);
+    assert!(unknown_language.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     let cross = send(
         &test_db.db,
         RunMode::Demo,

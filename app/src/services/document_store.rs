@@ -19,8 +19,9 @@ use futures_util::stream::{BoxStream, StreamExt as _};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// The default limit of one file: 25 MB.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
@@ -188,16 +189,17 @@ impl DocumentStore {
         &self.root
     }
 
-    /// Starts an upload: bytes go to a temporary file until [`Upload::finish`].
-    pub fn begin(&self) -> Result<Upload, StoreError> {
+    /// Starts an upload: bytes go to a temporary file until [`Upload::finish`]. The file is
+    /// written through `tokio::fs` (on the blocking pool), never on the request's thread.
+    pub async fn begin(&self) -> Result<Upload, StoreError> {
         let temp_dir = self.root.join("tmp");
-        std::fs::create_dir_all(&temp_dir)?;
+        tokio::fs::create_dir_all(&temp_dir).await?;
         let temp_path = temp_dir.join(format!("{:032x}.part", rand::random::<u128>()));
-        let file = std::fs::File::create(&temp_path)?;
+        let file = tokio::fs::File::create(&temp_path).await?;
         Ok(Upload {
             max_bytes: self.max_bytes,
             temp: TempFile(temp_path),
-            file: Some(std::io::BufWriter::new(file)),
+            file: Some(tokio::io::BufWriter::new(file)),
             hasher: Sha256::new(),
             size: 0,
             head: Vec::with_capacity(HEAD_LEN),
@@ -226,9 +228,9 @@ impl DocumentStore {
         conn: &mut Conn,
         bytes: &[u8],
     ) -> Result<StoredFile, StoreError> {
-        let mut upload = self.begin()?;
-        upload.write(bytes)?;
-        let received = upload.finish()?;
+        let mut upload = self.begin().await?;
+        upload.write(bytes).await?;
+        let received = upload.finish().await?;
         self.keep(conn, &received).await
     }
 
@@ -242,30 +244,36 @@ impl DocumentStore {
         received: &Received,
     ) -> Result<StoredFile, StoreError> {
         match self.kind {
-            StoreKind::Files => self.keep_file(received)?,
+            StoreKind::Files => self.keep_file(received).await?,
             StoreKind::Database => keep_in_database(conn, received).await?,
         }
         Ok(received.stored.clone())
     }
 
-    fn keep_file(&self, received: &Received) -> Result<(), StoreError> {
+    /// Moves the file into place on the blocking pool (folder, rename or touch).
+    async fn keep_file(&self, received: &Received) -> Result<(), StoreError> {
         let target = self
             .path_of(&received.stored.sha256)
             .ok_or_else(|| std::io::Error::other("digest is not hex"))?;
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        // Same name, same bytes: a file already there is this file. It is made young again, so
-        // the sweep (which spares files younger than its cut-off) does not take it from under
-        // the row about to refer to it.
-        if target.exists() {
-            std::fs::File::options()
-                .append(true)
-                .open(&target)?
-                .set_modified(std::time::SystemTime::now())?;
-        } else {
-            std::fs::rename(&received.temp.0, &target)?;
-        }
+        let temp = received.temp.0.clone();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // Same name, same bytes: a file already there is this file. It is made young
+            // again, so the sweep (which spares files younger than its cut-off) does not take
+            // it from under the row about to refer to it.
+            if target.exists() {
+                std::fs::File::options()
+                    .append(true)
+                    .open(&target)?
+                    .set_modified(std::time::SystemTime::now())
+            } else {
+                std::fs::rename(&temp, &target)
+            }
+        })
+        .await
+        .map_err(std::io::Error::other)??;
         Ok(())
     }
 
@@ -477,12 +485,12 @@ async fn keep_in_database(conn: &mut Conn, received: &Received) -> Result<(), St
         .await)?;
         return Ok(());
     }
-    let mut file = std::fs::File::open(&received.temp.0)?;
+    let mut file = tokio::fs::File::open(&received.temp.0).await?;
     let mut buffer = vec![0u8; CHUNK_BYTES];
     for seq in 0..chunk_count {
         let mut filled = 0;
         while filled < CHUNK_BYTES {
-            let read = file.read(&mut buffer[filled..])?;
+            let read = file.read(&mut buffer[filled..]).await?;
             if read == 0 {
                 break;
             }
@@ -560,7 +568,7 @@ impl Drop for TempFile {
 pub struct Upload {
     max_bytes: u64,
     temp: TempFile,
-    file: Option<std::io::BufWriter<std::fs::File>>,
+    file: Option<tokio::io::BufWriter<tokio::fs::File>>,
     hasher: Sha256,
     size: u64,
     head: Vec<u8>,
@@ -582,7 +590,7 @@ impl Received {
 
 impl Upload {
     /// Appends a chunk; refuses the file the moment it passes the limit.
-    pub fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
         self.size += chunk.len() as u64;
         if self.size > self.max_bytes {
             return Err(StoreError::TooLarge {
@@ -595,21 +603,21 @@ impl Upload {
         }
         self.hasher.update(chunk);
         if let Some(file) = self.file.as_mut() {
-            file.write_all(chunk)?;
+            file.write_all(chunk).await?;
         }
         Ok(())
     }
 
     /// Checks the content and names the file by its SHA-256; it stays in the temporary folder
     /// until it is kept.
-    pub fn finish(mut self) -> Result<Received, StoreError> {
+    pub async fn finish(mut self) -> Result<Received, StoreError> {
         if self.size == 0 {
             return Err(StoreError::Empty);
         }
         let file_type = FileType::sniff(&self.head).ok_or(StoreError::UnsupportedType)?;
-        if let Some(file) = self.file.take() {
-            let file = file.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
+        if let Some(mut file) = self.file.take() {
+            file.flush().await?;
+            file.into_inner().sync_all().await?;
         }
         let digest = std::mem::take(&mut self.hasher).finalize();
         let mut sha256 = String::with_capacity(64);
@@ -724,10 +732,10 @@ mod tests {
         (DocumentStore::new(&root, max), root)
     }
 
-    fn receive(store: &DocumentStore, bytes: &[u8]) -> Result<Received, StoreError> {
-        let mut upload = store.begin()?;
-        upload.write(bytes)?;
-        upload.finish()
+    async fn receive(store: &DocumentStore, bytes: &[u8]) -> Result<Received, StoreError> {
+        let mut upload = store.begin().await?;
+        upload.write(bytes).await?;
+        upload.finish().await
     }
 
     #[test]
@@ -746,11 +754,11 @@ mod tests {
         assert_eq!(FileType::sniff(b" %PDF-1.7"), None);
     }
 
-    #[test]
-    fn names_a_received_file_by_its_sha256_and_drops_it_unless_kept() {
+    #[tokio::test]
+    async fn names_a_received_file_by_its_sha256_and_drops_it_unless_kept() {
         let (store, root) = temp_store(1024);
         let bytes = b"%PDF-1.4\nhello\n%%EOF\n";
-        let received = receive(&store, bytes).unwrap();
+        let received = receive(&store, bytes).await.unwrap();
         // sha256 of the bytes above, computed with `sha256sum`.
         assert_eq!(
             received.file().sha256,
@@ -768,19 +776,19 @@ mod tests {
         let _ = std::fs::remove_dir_all(root);
     }
 
-    #[test]
-    fn refuses_too_large_empty_and_foreign_files_leaving_nothing() {
+    #[tokio::test]
+    async fn refuses_too_large_empty_and_foreign_files_leaving_nothing() {
         let (store, root) = temp_store(10);
-        let mut upload = store.begin().unwrap();
-        upload.write(b"%PDF-1.4").unwrap();
+        let mut upload = store.begin().await.unwrap();
+        upload.write(b"%PDF-1.4").await.unwrap();
         assert!(matches!(
-            upload.write(b"more than ten"),
+            upload.write(b"more than ten").await,
             Err(StoreError::TooLarge { max_bytes: 10 })
         ));
         drop(upload);
-        assert!(matches!(receive(&store, b""), Err(StoreError::Empty)));
+        assert!(matches!(receive(&store, b"").await, Err(StoreError::Empty)));
         assert!(matches!(
-            receive(&store, b"GIF89a...."),
+            receive(&store, b"GIF89a....").await,
             Err(StoreError::UnsupportedType)
         ));
         assert!(std::fs::read_dir(root.join("tmp"))

@@ -1195,7 +1195,7 @@ pub async fn upload_document(
     };
     // Checked and hashed into a temporary file; it enters the store only once the request is
     // accepted, and is gone when it is refused.
-    let received = receive_body(&state.app.documents, &body)?;
+    let received = receive_body(&state.app.documents, &body).await?;
     let visible = query.visible_to_applicant.unwrap_or(false);
     let write = WriteRequest {
         client_id: caller.client.id,
@@ -1253,14 +1253,16 @@ pub async fn upload_document(
 }
 
 /// An uploaded body, checked and hashed into the store's temporary folder.
-fn receive_body(
+async fn receive_body(
     store: &app::services::document_store::DocumentStore,
     body: &[u8],
 ) -> Result<app::services::document_store::Received, Problem> {
-    let received = store.begin().and_then(|mut upload| {
-        upload.write(body)?;
-        upload.finish()
-    });
+    let received = async {
+        let mut upload = store.begin().await?;
+        upload.write(body).await?;
+        upload.finish().await
+    }
+    .await;
     received.map_err(|error| match error {
         app::services::document_store::StoreError::TooLarge { max_bytes } => Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

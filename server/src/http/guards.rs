@@ -113,7 +113,8 @@ pub(super) async fn refuse_cross_site_writes(
         || matches!(&referer_origin, Some(o) if *o != state.public_origin);
     if cross_site {
         tracing::warn!(?fetch_site, ?origin, ?referer_origin, path = %request.uri().path(), "cross-site write refused");
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        // The site's 403 page in the visitor's language (the error-page layer words it).
+        return app::error::AppError::Forbidden.into_response();
     }
     next.run(request).await
 }

@@ -85,7 +85,7 @@ pub(super) async fn choose_language(
     Query(choice): Query<LanguageChoice>,
 ) -> Response {
     let Some(locale) = Locale::parse(&code) else {
-        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+        return app::error::AppError::NotFound.into_response();
     };
     let back = app::auth::local_path_or(choice.tilbage.as_deref(), "/");
     let secure = if state.public_origin.starts_with("https://") {

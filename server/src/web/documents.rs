@@ -111,15 +111,15 @@ async fn receive_field(
     store: &DocumentStore,
     field: &mut axum::extract::multipart::Field<'_>,
 ) -> Result<Received, UploadProblem> {
-    let mut upload = store.begin().map_err(|e| store_problem(&e))?;
+    let mut upload = store.begin().await.map_err(|e| store_problem(&e))?;
     loop {
         match field.chunk().await {
-            Ok(Some(chunk)) => upload.write(&chunk).map_err(|e| store_problem(&e))?,
+            Ok(Some(chunk)) => upload.write(&chunk).await.map_err(|e| store_problem(&e))?,
             Ok(None) => break,
             Err(error) => return Err(problem_of(&error)),
         }
     }
-    upload.finish().map_err(|e| store_problem(&e))
+    upload.finish().await.map_err(|e| store_problem(&e))
 }
 
 fn store_problem(error: &StoreError) -> UploadProblem {

@@ -211,7 +211,7 @@ pub fn MyCasesPage() -> impl IntoView {
                     }
                     Ok(Overview::Redirected) => ().into_any(),
                     Ok(Overview::NotApplicant) => view! { <p>{locale.t("my_cases.caseworker")}</p> }.into_any(),
-                    Err(_) => view! { <p>{locale.t("case.error_body")}</p> }.into_any(),
+                    Err(error) => view! { <crate::pages::public::not_found::ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -25,7 +25,7 @@ use crate::error::AppError;
 use crate::flash::{take_answer_flash, AnswerFlash};
 use crate::forms::case_folder::FolderNotice;
 use crate::i18n::Locale;
-use crate::pages::public::not_found::{redirect_to, set_not_found_status, set_status};
+use crate::pages::public::not_found::{redirect_to, set_not_found_status, ErrorPage};
 use crate::pages::public::tracking::TrackingLinkSection;
 use crate::services::case_view::CaseFolder;
 use crate::state::{now_utc, AppState};
@@ -121,18 +121,7 @@ pub fn CaseFolderPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => {
-                        set_status(
-                            http::StatusCode::from_u16(error.status())
-                                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                        );
-                        view! {
-                            <PageTitle locale text=locale.t("case.error_heading").to_string() />
-                            <h1>{locale.t("case.error_heading")}</h1>
-                            <p>{locale.t("case.error_body")}</p>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -53,6 +53,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let (title, body) = error.page_keys();
     let reference = match &error {
         AppError::Internal(id) => Some(locale.tf("error.internal.reference", &[("id", id)])),
+        // A conflict names what stood in the way when it carries a message of its own.
+        AppError::Conflict(key) if locale.has(key) => Some(locale.t_owned(key)),
         _ => None,
     };
     view! {

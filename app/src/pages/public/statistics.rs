@@ -8,8 +8,9 @@ use crate::components::page_frame::PageTitle;
 use crate::components::statistics::StatisticsFigures;
 use crate::db::authorities::{Authority, CaseType};
 use crate::domain::local_time::copenhagen_date;
+use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::pages::public::not_found::set_status;
+use crate::pages::public::not_found::{set_status, ErrorPage};
 use crate::services::statistics::{self, Comparison, Statistics, StatisticsQuery, LICENCE};
 use crate::state::{now_utc, AppState};
 use leptos::prelude::*;
@@ -23,16 +24,14 @@ struct StatisticsPage {
     outcome: Result<(Comparison, Statistics), (String, String)>,
 }
 
-async fn load(query: StatisticsQuery, locale: Locale) -> Option<StatisticsPage> {
-    let state = AppState::from_context().ok()?;
-    let mut conn = state.db.conn().await.ok()?;
-    let authorities = Authority::all(&mut conn).await.ok()?;
-    let types = CaseType::all(&mut conn).await.ok()?;
+async fn load(query: StatisticsQuery, locale: Locale) -> Result<StatisticsPage, AppError> {
+    let state = AppState::from_context()?;
+    let mut conn = state.db.conn().await?;
+    let authorities = Authority::all(&mut conn).await?;
+    let types = CaseType::all(&mut conn).await?;
     let outcome = match query.resolve(copenhagen_date(now_utc())) {
         Ok((comparison, from, to)) => {
-            let figures = statistics::compute(&mut conn, &comparison, from, to, locale)
-                .await
-                .ok()?;
+            let figures = statistics::compute(&mut conn, &comparison, from, to, locale).await?;
             Ok((comparison, figures))
         }
         Err(problem) => {
@@ -40,7 +39,7 @@ async fn load(query: StatisticsQuery, locale: Locale) -> Option<StatisticsPage> 
             Err((problem.field.to_string(), locale.t_owned(problem.code)))
         }
     };
-    Some(StatisticsPage {
+    Ok(StatisticsPage {
         query,
         authorities,
         types,
@@ -64,8 +63,8 @@ pub fn StatisticsPublicPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match found.await {
-                    Some(page) => view! { <StatisticsBody locale page /> }.into_any(),
-                    None => view! { <p>{locale.t("case.error_body")}</p> }.into_any(),
+                    Ok(page) => view! { <StatisticsBody locale page /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -46,7 +46,6 @@ async fn load(
 /// The tracking page.
 #[component]
 pub fn TrackingPage() -> impl IntoView {
-    let locale = use_locale();
     let raw = use_params_map()
         .read_untracked()
         .get("token")
@@ -58,18 +57,7 @@ pub fn TrackingPage() -> impl IntoView {
                 match found.await {
                     Ok(Some(folder)) => view! { <TrackingView folder /> }.into_any(),
                     Ok(None) | Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
-                    Err(error) => {
-                        crate::pages::public::not_found::set_status(
-                            http::StatusCode::from_u16(error.status())
-                                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                        );
-                        view! {
-                            <PageTitle locale text=locale.t("case.error_heading").to_string() />
-                            <h1>{locale.t("case.error_heading")}</h1>
-                            <p>{locale.t("case.error_body")}</p>
-                        }
-                        .into_any()
-                    }
+                    Err(error) => view! { <crate::pages::public::not_found::ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>
