@@ -2,5 +2,6 @@
 
 pub mod application;
 pub mod case_folder;
+pub mod caseworker_actions;
 #[cfg(feature = "ssr")]
 pub mod contact_settings;

@@ -149,9 +149,13 @@ pub fn answer_problem(locale: Locale, code: &str, max_mb: u64) -> String {
     locale.tf(key, &[("mb", &max_mb)])
 }
 
-/// The name of a caseworker action (the `handling` of its form).
+/// The name of a caseworker action (the `handling` of its form; an unknown code reads as
+/// the generic word "action", never as a raw key).
 pub fn caseworker_action_label(locale: Locale, action: &str) -> String {
-    locale.t_owned(&format!("caseworker.action.{action}"))
+    match crate::forms::caseworker_actions::CaseworkerAction::parse(action) {
+        Some(action) => locale.t_owned(&action.label_key()),
+        None => locale.t_owned("caseworker.action.unknown"),
+    }
 }
 
 /// Why a caseworker action was not carried out.

@@ -12,6 +12,7 @@ use app::db::cases::Case;
 use app::domain::reference::CaseReference;
 use app::error::AppError;
 use app::flash::{CaseworkerFlash, CASEWORKER_FLASH_KEY};
+use app::forms::caseworker_actions::{field, CaseworkerAction};
 use app::in_transaction;
 use app::services::case_events::{Actor, ActorKind};
 use app::services::commands::case_actions::{
@@ -46,7 +47,7 @@ pub async fn act(
         return AppError::NotFound.into_response();
     };
     let page = format!("/sagsbehandling/sager/{reference}");
-    let action = form.get("handling").cloned().unwrap_or_default();
+    let action = form.get(field::ACTION).cloned().unwrap_or_default();
     match carry_out(&state, &user, &reference, &action, &form).await {
         Ok(()) => Redirect::to(&format!("{page}?udfoert={action}")).into_response(),
         Err(CommandError::Refused(refusal)) => {
@@ -84,51 +85,54 @@ async fn carry_out(
     };
     let text = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("").to_string();
     let optional = |name: &str| Some(text(name)).filter(|v| !v.is_empty());
-    let Some(version) = optional("version").and_then(|v| v.parse::<i64>().ok()) else {
+    let Some(version) = optional(field::VERSION).and_then(|v| v.parse::<i64>().ok()) else {
         return Err(Refusal::whole(RefusalCode::StaleForm).into());
     };
     let now = now_utc();
     let mut item_rows = Vec::new();
+    let Some(action) = CaseworkerAction::parse(action) else {
+        return Err(CommandError::NotFound);
+    };
     let action =
         match action {
-            "registrer" => CaseAction::Register {
-                esdh_number: text("esdh_nummer"),
+            CaseworkerAction::Register => CaseAction::Register {
+                esdh_number: text(field::ESDH_NUMBER),
             },
-            "fuldt-oplyst" => CaseAction::DeclareComplete,
-            "tildel" => CaseAction::Assign {
-                assignee_user_id: match text("tildel_til").as_str() {
+            CaseworkerAction::DeclareComplete => CaseAction::DeclareComplete,
+            CaseworkerAction::Assign => CaseAction::Assign {
+                assignee_user_id: match text(field::ASSIGNEE).as_str() {
                     "" => None,
-                    "mig" => Some(user_id),
+                    field::ASSIGN_TO_ME => Some(user_id),
                     other => Some(other.parse::<i64>().map_err(|_| {
                         Refusal::at(Field::Assignee, RefusalCode::UnknownColleague)
                     })?),
                 },
             },
-            "note" => CaseAction::AddNote {
-                internal_text: optional("intern_tekst"),
+            CaseworkerAction::Note => CaseAction::AddNote {
+                internal_text: optional(field::INTERNAL_TEXT),
             },
-            "hoering-start" => CaseAction::StartHearing,
-            "hoering-slut" => CaseAction::EndHearing,
-            "ikke-omfattet" => CaseAction::MarkNotCovered {
-                reason: text("begrundelse"),
+            CaseworkerAction::StartHearing => CaseAction::StartHearing,
+            CaseworkerAction::EndHearing => CaseAction::EndHearing,
+            CaseworkerAction::NotCovered => CaseAction::MarkNotCovered {
+                reason: text(field::REASON),
             },
-            "luk" => CaseAction::Close,
-            "genaabn" => CaseAction::Reopen {
-                reason: text("begrundelse"),
+            CaseworkerAction::Close => CaseAction::Close,
+            CaseworkerAction::Reopen => CaseAction::Reopen {
+                reason: text(field::REASON),
             },
-            "anmod" => {
+            CaseworkerAction::RequestInformation => {
                 let (items, rows) = request_items(form)?;
                 item_rows = rows;
                 CaseAction::RequestInformation {
-                    message: text("besked"),
+                    message: text(field::MESSAGE),
                     items,
                 }
             }
-            "modtaget" => CaseAction::ReceiveItem {
-                item_id: optional("punkt").and_then(|v| v.parse::<i64>().ok()),
+            CaseworkerAction::ReceiveItem => CaseAction::ReceiveItem {
+                item_id: optional(field::ITEM).and_then(|v| v.parse::<i64>().ok()),
                 comment: None,
             },
-            "afgoer" => {
+            CaseworkerAction::Decide => {
                 let decision = decision_input(form)?;
                 // The letter is rendered before the transaction opens.
                 let letter =
@@ -139,7 +143,6 @@ async fn carry_out(
                     letter: DecisionLetterSource::Rendered(letter),
                 }
             }
-            _ => return Err(CommandError::NotFound),
         };
     let command = ActOnCase {
         case: &case,
@@ -151,7 +154,7 @@ async fn carry_out(
         },
         time: ActionTime::Now(now),
         // The reopening's reason is its public text; the other forms have their own.
-        public_text: optional("offentlig_tekst"),
+        public_text: optional(field::PUBLIC_TEXT),
         action,
     };
     let store = &state.app.documents;
@@ -193,11 +196,11 @@ fn decision_input(form: &BTreeMap<String, String>) -> Result<DecisionInput, Refu
             Ok(value)
         }
     };
-    let outcome = Outcome::parse(&text("udfald"))
+    let outcome = Outcome::parse(&text(field::OUTCOME))
         .ok_or(Refusal::at(Field::Outcome, RefusalCode::ChooseOutcome))?;
     let heading = required(Field::Heading)?;
     let body = required(Field::DecisionText)?;
-    let conditions: Vec<String> = text("vilkaar")
+    let conditions: Vec<String> = text(field::CONDITIONS)
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())

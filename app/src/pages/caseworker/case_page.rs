@@ -23,6 +23,7 @@ use crate::domain::local_time::{copenhagen_date, copenhagen_datetime};
 use crate::domain::reference::CaseReference;
 use crate::error::AppError;
 use crate::flash::{take_caseworker_flash, CaseworkerFlash};
+use crate::forms::caseworker_actions::{field, CaseworkerAction};
 use crate::i18n::Locale;
 use crate::pages::caseworker::caseworker_or_login;
 use crate::pages::public::case_folder::ClockSection;
@@ -110,7 +111,12 @@ fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
     let case = folder.case.clone();
     let lifecycle = case.lifecycle();
     let reference = case.reference.clone().unwrap_or_default();
-    let done = use_query_map().read_untracked().get("udfoert");
+    // Only a known action is confirmed (the query is the visitor's to change).
+    let done = use_query_map()
+        .read_untracked()
+        .get("udfoert")
+        .and_then(|code| CaseworkerAction::parse(&code))
+        .map(|action| action.code().to_string());
     let assignee = case
         .assignee_user_id
         .and_then(|id| colleagues.iter().find(|c| c.id == id))
@@ -129,7 +135,11 @@ fn CaseView(locale: Locale, data: CasePageData) -> impl IntoView {
     let changed_since: Vec<CaseEvent> = flash
         .as_ref()
         .filter(|f| f.problem == RefusalCode::Changed.message_key())
-        .and_then(|f| f.values.get("version").and_then(|v| v.parse::<i32>().ok()))
+        .and_then(|f| {
+            f.values
+                .get(field::VERSION)
+                .and_then(|v| v.parse::<i32>().ok())
+        })
         .map(|seen| {
             folder
                 .history
@@ -346,9 +356,9 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
         .map(|(id, text)| {
             view! {
                 <form method="post" action=format!("/handlinger/sagsbehandling/{}", f.reference) class="inline-form">
-                    <input type="hidden" name="handling" value="modtaget" />
-                    <input type="hidden" name="version" value=f.version.to_string() />
-                    <input type="hidden" name="punkt" value=id.to_string() />
+                    <input type="hidden" name=field::ACTION value=CaseworkerAction::ReceiveItem.code() />
+                    <input type="hidden" name=field::VERSION value=f.version.to_string() />
+                    <input type="hidden" name=field::ITEM value=id.to_string() />
                     <button type="submit" class="button button-secondary">{locale.tf("caseworker.mark_received", &[("item", text)])}</button>
                 </form>
             }
@@ -357,7 +367,7 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
     let received = (!f.open_items.is_empty()).then(|| {
         view! {
             <div class="action" id="handling-modtaget">
-                <h3 class="h4">{texts::caseworker_action_label(locale, "modtaget")}</h3>
+                <h3 class="h4">{texts::caseworker_action_label(locale, CaseworkerAction::ReceiveItem.code())}</h3>
                 <p>{locale.t("caseworker.explain_received")}</p>
                 {received_forms}
             </div>
@@ -370,11 +380,11 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
         .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
         .collect_view();
     let assign = view! {
-        <ActionForm locale forms=f.clone() action="tildel" title=texts::caseworker_action_label(locale, "tildel") explain=None>
+        <ActionForm locale forms=f.clone() action=CaseworkerAction::Assign.code() title=texts::caseworker_action_label(locale, CaseworkerAction::Assign.code()) explain=None>
             <div class="form-group">
                 <label class="form-label" for="tildel-tildel_til">{locale.t("caseworker.assign_to")}</label>
-                <select class="form-select" id="tildel-tildel_til" name="tildel_til">
-                    <option value="mig">{locale.t("caseworker.assign_me")}</option>
+                <select class="form-select" id="tildel-tildel_til" name=field::ASSIGNEE>
+                    <option value=field::ASSIGN_TO_ME>{locale.t("caseworker.assign_me")}</option>
                     {assign_options}
                     <option value="">{locale.t("caseworker.assign_nobody")}</option>
                 </select>
@@ -387,15 +397,15 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
             .map(|n| {
                 view! {
                     <div class="request-row">
-                        <TextField locale forms=f.clone() action="anmod" name=format!("punkt_{n}") label=locale.tf("caseworker.item_label", &[("n", &n)]) />
-                        <TextField locale forms=f.clone() action="anmod" name=format!("frist_{n}") label=locale.tf("caseworker.deadline_label", &[("n", &n)]) input_type="date" />
+                        <TextField locale forms=f.clone() action=CaseworkerAction::RequestInformation.code() name=field::item_text(n) label=locale.tf("caseworker.item_label", &[("n", &n)]) />
+                        <TextField locale forms=f.clone() action=CaseworkerAction::RequestInformation.code() name=field::item_deadline(n) label=locale.tf("caseworker.deadline_label", &[("n", &n)]) input_type="date" />
                     </div>
                 }
             })
             .collect_view();
         view! {
-            <ActionForm locale forms=outer action="anmod" title=texts::caseworker_action_label(locale, "anmod") explain=Some(locale.t("caseworker.explain_request"))>
-                <TextArea locale forms=inner action="anmod" name="besked" label=locale.t("caseworker.request_message") />
+            <ActionForm locale forms=outer action=CaseworkerAction::RequestInformation.code() title=texts::caseworker_action_label(locale, CaseworkerAction::RequestInformation.code()) explain=Some(locale.t("caseworker.explain_request"))>
+                <TextArea locale forms=inner action=CaseworkerAction::RequestInformation.code() name=field::MESSAGE label=locale.t("caseworker.request_message") />
                 {rows}
             </ActionForm>
         }
@@ -403,8 +413,8 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
     let (note_form, note_text, note_public) = (f.clone(), f.clone(), f.clone());
     let decide = f.allows(EventKind::Decided).then(|| {
         let (outer, a, b, c, d) = (f.clone(), f.clone(), f.clone(), f.clone(), f.clone());
-        let chosen = f.typed("afgoer", "udfald");
-        let outcome_error = f.problem(locale, "afgoer", "udfald");
+        let chosen = f.typed(CaseworkerAction::Decide.code(), field::OUTCOME);
+        let outcome_error = f.problem(locale, CaseworkerAction::Decide.code(), field::OUTCOME);
         let outcome_class = if outcome_error.is_some() { "form-group form-error" } else { "form-group" };
         let options = Outcome::ALL
             .into_iter()
@@ -415,43 +425,43 @@ fn ActionsSection(locale: Locale, forms: ActionForms) -> impl IntoView {
             .collect_view();
         let deadline = complaint_deadline(copenhagen_date(now_utc()));
         view! {
-            <ActionForm locale forms=outer action="afgoer" title=texts::caseworker_action_label(locale, "afgoer") explain=Some(locale.t("caseworker.explain_decide"))>
+            <ActionForm locale forms=outer action=CaseworkerAction::Decide.code() title=texts::caseworker_action_label(locale, CaseworkerAction::Decide.code()) explain=Some(locale.t("caseworker.explain_decide"))>
                 <div class=outcome_class>
                     <label class="form-label" for="afgoer-udfald">{locale.t("decision.outcome")}</label>
                     {outcome_error.map(|m| view! { <span class="form-error-message" id="afgoer-udfald-error">{m}</span> })}
-                    <select class="form-select" id="afgoer-udfald" name="udfald">
+                    <select class="form-select" id="afgoer-udfald" name=field::OUTCOME>
                         <option value="">{locale.t("decision.choose")}</option>
                         {options}
                     </select>
                 </div>
-                <TextField locale forms=a action="afgoer" name="overskrift".into() label=locale.t("decision.heading_label").into() />
-                <TextArea locale forms=b action="afgoer" name="afgoerelse" label=locale.t("decision.text_label") />
-                <TextArea locale forms=c action="afgoer" name="vilkaar" label=locale.t("decision.conditions_label") />
-                <TextField locale forms=d action="afgoer" name="lovgrundlag".into() label=locale.t("decision.legal_basis_label").into() />
+                <TextField locale forms=a action=CaseworkerAction::Decide.code() name=field::HEADING.into() label=locale.t("decision.heading_label").into() />
+                <TextArea locale forms=b action=CaseworkerAction::Decide.code() name=field::DECISION_TEXT label=locale.t("decision.text_label") />
+                <TextArea locale forms=c action=CaseworkerAction::Decide.code() name=field::CONDITIONS label=locale.t("decision.conditions_label") />
+                <TextField locale forms=d action=CaseworkerAction::Decide.code() name=field::LEGAL_BASIS.into() label=locale.t("decision.legal_basis_label").into() />
                 <p class="form-hint">{locale.tf("decision.complaint_note", &[("date", &locale.date_long(deadline))])}</p>
             </ActionForm>
         }
     });
     let note = view! {
-        <ActionForm locale forms=note_form action="note" title=texts::caseworker_action_label(locale, "note") explain=Some(locale.t("caseworker.explain_note"))>
-            <TextArea locale forms=note_text action="note" name="intern_tekst" label=locale.t("caseworker.internal_text") />
-            <PublicTextField locale forms=note_public action="note" />
+        <ActionForm locale forms=note_form action=CaseworkerAction::Note.code() title=texts::caseworker_action_label(locale, CaseworkerAction::Note.code()) explain=Some(locale.t("caseworker.explain_note"))>
+            <TextArea locale forms=note_text action=CaseworkerAction::Note.code() name=field::INTERNAL_TEXT label=locale.t("caseworker.internal_text") />
+            <PublicTextField locale forms=note_public action=CaseworkerAction::Note.code() />
         </ActionForm>
     };
     view! {
         <section class="case-section" aria-labelledby="actions-heading" data-testid="actions">
             <h2 id="actions-heading">{locale.t("caseworker.actions_heading")}</h2>
-            {text_action(locale, &f, "registrer", EventKind::Registered, "esdh_nummer", "caseworker.esdh_label", None)}
-            {simple_action(locale, &f, "fuldt-oplyst", EventKind::DeclaredComplete, "caseworker.explain_complete")}
+            {text_action(locale, &f, CaseworkerAction::Register.code(), EventKind::Registered, field::ESDH_NUMBER, "caseworker.esdh_label", None)}
+            {simple_action(locale, &f, CaseworkerAction::DeclareComplete.code(), EventKind::DeclaredComplete, "caseworker.explain_complete")}
             {assign}
             {request}
             {received}
-            {simple_action(locale, &f, "hoering-start", EventKind::HearingStarted, "caseworker.explain_hearing")}
-            {simple_action(locale, &f, "hoering-slut", EventKind::HearingEnded, "caseworker.explain_hearing_end")}
-            {text_action(locale, &f, "ikke-omfattet", EventKind::GoalNotCovered, "begrundelse", "caseworker.reason", Some("caseworker.explain_not_covered"))}
+            {simple_action(locale, &f, CaseworkerAction::StartHearing.code(), EventKind::HearingStarted, "caseworker.explain_hearing")}
+            {simple_action(locale, &f, CaseworkerAction::EndHearing.code(), EventKind::HearingEnded, "caseworker.explain_hearing_end")}
+            {text_action(locale, &f, CaseworkerAction::NotCovered.code(), EventKind::GoalNotCovered, field::REASON, "caseworker.reason", Some("caseworker.explain_not_covered"))}
             {decide}
-            {simple_action(locale, &f, "luk", EventKind::Closed, "caseworker.explain_close")}
-            {text_action(locale, &f, "genaabn", EventKind::Reopened, "begrundelse", "caseworker.reason", None)}
+            {simple_action(locale, &f, CaseworkerAction::Close.code(), EventKind::Closed, "caseworker.explain_close")}
+            {text_action(locale, &f, CaseworkerAction::Reopen.code(), EventKind::Reopened, field::REASON, "caseworker.reason", None)}
             {note}
         </section>
     }
@@ -474,8 +484,8 @@ fn ActionForm(
             <h3 class="h4">{title.clone()}</h3>
             {explain.map(|text| view! { <p>{text}</p> })}
             {general.map(|message| view! { <p class="form-error-message">{message}</p> })}
-            <input type="hidden" name="handling" value=action />
-            <input type="hidden" name="version" value=forms.version.to_string() />
+            <input type="hidden" name=field::ACTION value=action />
+            <input type="hidden" name=field::VERSION value=forms.version.to_string() />
             {children()}
             <button type="submit" class="button button-secondary">{title}</button>
         </form>
@@ -545,5 +555,5 @@ fn Field(
 /// The plain-language text the applicant sees with the event.
 #[component]
 fn PublicTextField(locale: Locale, forms: ActionForms, action: &'static str) -> impl IntoView {
-    view! { <TextArea locale forms action name="offentlig_tekst" label=locale.t("caseworker.public_text") /> }
+    view! { <TextArea locale forms action name=field::PUBLIC_TEXT label=locale.t("caseworker.public_text") /> }
 }

@@ -5,6 +5,7 @@
 
 use crate::db::DbError;
 use crate::domain::lifecycle::TransitionError;
+use crate::forms::caseworker_actions::field;
 use crate::services::case_events::RecordError;
 use crate::services::document_store::StoreError;
 
@@ -200,22 +201,22 @@ impl Field {
             Field::Description => "description".into(),
             Field::PropertyAddress => "property_address".into(),
             Field::CadastralNumber => "cadastral_number".into(),
-            Field::EsdhNumber => "esdh_nummer".into(),
-            Field::Assignee => "tildel_til".into(),
+            Field::EsdhNumber => field::ESDH_NUMBER.into(),
+            Field::Assignee => field::ASSIGNEE.into(),
             // The received-item form's only text is its public text.
-            Field::PublicText | Field::Comment => "offentlig_tekst".into(),
-            Field::InternalText => "intern_tekst".into(),
-            Field::Reason => "begrundelse".into(),
-            Field::Message => "besked".into(),
-            Field::Items => "punkt_1".into(),
-            Field::ItemText(n) => format!("punkt_{}", n + 1),
-            Field::ItemDeadline(n) => format!("frist_{}", n + 1),
-            Field::Item => "punkt".into(),
-            Field::Outcome => "udfald".into(),
-            Field::Heading => "overskrift".into(),
-            Field::DecisionText => "afgoerelse".into(),
-            Field::Conditions => "vilkaar".into(),
-            Field::LegalBasis => "lovgrundlag".into(),
+            Field::PublicText | Field::Comment => field::PUBLIC_TEXT.into(),
+            Field::InternalText => field::INTERNAL_TEXT.into(),
+            Field::Reason => field::REASON.into(),
+            Field::Message => field::MESSAGE.into(),
+            Field::Items => field::item_text(1),
+            Field::ItemText(n) => field::item_text(n + 1),
+            Field::ItemDeadline(n) => field::item_deadline(n + 1),
+            Field::Item => field::ITEM.into(),
+            Field::Outcome => field::OUTCOME.into(),
+            Field::Heading => field::HEADING.into(),
+            Field::DecisionText => field::DECISION_TEXT.into(),
+            Field::Conditions => field::CONDITIONS.into(),
+            Field::LegalBasis => field::LEGAL_BASIS.into(),
         }
     }
 
