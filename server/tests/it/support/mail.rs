@@ -50,7 +50,7 @@ impl SmtpSink {
 
     /// Starts (again) on the same port and folder.
     pub fn resume(&mut self) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/support/smtp_sink.py");
         let mut child = Command::new(PYTHON)
             .arg(script)
             .arg(self.port.to_string())
