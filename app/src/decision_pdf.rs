@@ -1145,6 +1145,9 @@ mod tests {
     #[test]
     fn typical_letter_prints_every_part_in_order_over_two_pages() {
         let pdf = TempPdf::write(&render(&typical_letter()).unwrap());
+        // The letter's whole text as laid out, so a change to any wording or line shows in
+        // review.
+        insta::assert_snapshot!("typical_letter_text", pdftotext(&pdf, &["-layout"]));
         assert_qpdf_check(&pdf);
         assert_eq!(pdfinfo(&pdf, "Pages"), "2");
         assert_eq!(

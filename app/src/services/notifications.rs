@@ -948,6 +948,27 @@ pub fn is_plausible_email(input: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Every message in both languages, as the recipient reads it (subject, text, SMS), so a
+    /// change to any wording shows in review.
+    #[test]
+    fn every_message_reads_as_it_did() {
+        let topics = Topic::CHOOSABLE.into_iter().chain([Topic::StatusOnDemand]);
+        for locale in [Locale::Da, Locale::En] {
+            let mut all = String::new();
+            for topic in topics.clone() {
+                let rendered = render(topic, locale, &payload(), "https://sagsspor.example");
+                all.push_str(&format!(
+                    "=== {} ===\nSubject: {}\n\n{}\n--- SMS ---\n{}\n\n",
+                    topic.as_str(),
+                    rendered.subject,
+                    rendered.text,
+                    rendered.sms
+                ));
+            }
+            insta::assert_snapshot!(format!("messages_{}", locale.code()), all);
+        }
+    }
+
     fn payload() -> Payload {
         Payload {
             reference: "851-2026-000123-5".to_string(),

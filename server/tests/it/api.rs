@@ -1650,6 +1650,11 @@ async fn the_openapi_document_is_served_and_matches_the_routes() {
     assert_eq!(answer.status, StatusCode::OK);
     let document: Value = serde_json::from_str(&answer.body).unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    // The whole contract: a change to any operation, schema or problem shows in review.
+    insta::assert_snapshot!(
+        "openapi_document",
+        serde_json::to_string_pretty(&document).unwrap()
+    );
     // Every reference resolves, so a generator of clients can read the whole document.
     let mut references = Vec::new();
     collect_refs(&document, &mut references);

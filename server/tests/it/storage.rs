@@ -2,7 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use app::db::authorities::{Authority, CaseType, ServiceGoal};
 use app::db::cases::{Case, NewCase};
 use app::db::events::CaseEvent;
