@@ -2,6 +2,7 @@
 //! typed refusal out, in one transaction. The portal's form handlers and the integration API's
 //! handlers both call these and write nothing themselves.
 
+pub mod api_clients;
 pub mod applying;
 pub mod case_actions;
 pub mod contact_settings;

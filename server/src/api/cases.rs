@@ -371,6 +371,31 @@ async fn own_case(conn: &mut Conn, caller: &ApiCaller, raw: &str) -> Result<Case
         .ok_or_else(|| Problem::case_not_found(raw))
 }
 
+/// The client's case, refused as stale when `If-Match` names another version than the current.
+async fn own_case_at(
+    conn: &mut Conn,
+    caller: &ApiCaller,
+    raw: &str,
+    expected_version: Option<i64>,
+) -> Result<Case, Problem> {
+    let case = own_case(conn, caller, raw).await?;
+    match expected_version {
+        Some(expected) if expected != case.version => {
+            Err(Problem::stale(case.version, &case.state).of_case(case.id))
+        }
+        _ => Ok(case),
+    }
+}
+
+/// The case system as the events name it.
+fn esdh_actor(label: &str) -> Actor<'_> {
+    Actor {
+        kind: ActorKind::Esdh,
+        user_id: None,
+        label,
+    }
+}
+
 /// A command's refusal or failure on a case as the API answers it: a case that changed under an
 /// `If-Match` is 412 (stale), not 409.
 fn command_problem(error: CommandError, expected_version: Option<i64>, case: &Case) -> Problem {
@@ -569,11 +594,7 @@ pub async fn register(
         channel: input.channel.into(),
         received_at,
         registered_at,
-        actor: Actor {
-            kind: ActorKind::Esdh,
-            user_id: None,
-            label: &label,
-        },
+        actor: esdh_actor(&label),
     };
     once(&state.app.db, write, async |conn| {
         let recorded = register_received_application(conn, &store, application)
@@ -1077,20 +1098,11 @@ pub async fn post_event(
     let label = caller.client.name.clone();
     let store = state.app.documents.clone();
     once(&state.app.db, write, async |conn| {
-        let case = own_case(conn, &caller, &reference).await?;
-        if let Some(expected) = expected_version {
-            if expected != case.version {
-                return Err(Problem::stale(case.version, &case.state).of_case(case.id));
-            }
-        }
+        let case = own_case_at(conn, &caller, &reference, expected_version).await?;
         let command = ActOnCase {
             case: &case,
             read_version: expected_version,
-            actor: Actor {
-                kind: ActorKind::Esdh,
-                user_id: None,
-                label: &label,
-            },
+            actor: esdh_actor(&label),
             // The time is read inside the transaction (a request that waited for another's
             // write comes after it).
             time: match time {
@@ -1209,23 +1221,14 @@ pub async fn upload_document(
     let label = caller.client.name.clone();
     let store = state.app.documents.clone();
     once(&state.app.db, write, async |conn| {
-        let case = own_case(conn, &caller, &reference).await?;
-        if let Some(expected) = expected_version {
-            if expected != case.version {
-                return Err(Problem::stale(case.version, &case.state).of_case(case.id));
-            }
-        }
+        let case = own_case_at(conn, &caller, &reference, expected_version).await?;
         let added = add_case_document(
             conn,
             &store,
             AddCaseDocument {
                 case: &case,
                 read_version: expected_version,
-                actor: Actor {
-                    kind: ActorKind::Esdh,
-                    user_id: None,
-                    label: &label,
-                },
+                actor: esdh_actor(&label),
                 file: NamedFile {
                     received,
                     filename: clean_filename(given_name, file_type),

@@ -1,18 +1,13 @@
-//! The integration API's machine clients: creating one (the secret is printed once), listing and
-//! revoking them, and recognising a bearer token.
-//!
-//! A token is `sgs_{client id}_{64 hex digits}`: the id finds the row, the stored SHA-256 of the
-//! whole token checks it. The random part carries 256 bits, so a fast hash is enough; the
-//! comparison takes the same time wherever the hashes differ.
+//! The integration API's machine clients: `sagsspor client create|list|revoke` (the use cases
+//! are `app::services::commands::api_clients`), and recognising a bearer token: the id in the
+//! token finds the row, the stored SHA-256 of the whole token checks it, and the comparison
+//! takes the same time wherever the hashes differ.
 
 use anyhow::Context as _;
 use app::db::api_clients::ApiClient;
-use app::db::authorities::Authority;
-use app::db::webhooks::WebhookEndpoint;
 use app::db::{Conn, Database, DbError};
-use app::in_transaction;
+use app::services::commands::api_clients::{create_client, revoke_client, token_hash};
 use app::state::now_utc;
-use sha2::{Digest, Sha256};
 
 /// The subcommands of `sagsspor client`.
 #[derive(Debug, clap::Subcommand)]
@@ -78,39 +73,20 @@ pub async fn run(db: &Database, command: ClientCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Revokes a client and removes its webhook receivers, in one transaction: from then on its
-/// token opens nothing and nothing more is posted to it. `None` when there was no active client.
+/// Revokes a client and removes its webhook receivers
+/// ([`app::services::commands::api_clients::revoke_client`]).
 pub async fn revoke(conn: &mut Conn, id: i64) -> Result<Option<usize>, DbError> {
-    in_transaction!(conn, {
-        let now = now_utc();
-        if !ApiClient::revoke(conn, id, now).await? {
-            return Ok(None);
-        }
-        let receivers = WebhookEndpoint::active_for_client(conn, id).await?;
-        for receiver in &receivers {
-            WebhookEndpoint::remove(conn, receiver.id, now).await?;
-        }
-        Ok(Some(receivers.len()))
-    })
+    revoke_client(conn, id, now_utc()).await
 }
 
-/// Registers a client and returns it with its token (which is not stored).
+/// Registers a client and returns it with its token
+/// ([`app::services::commands::api_clients::create_client`]).
 pub async fn create(
     conn: &mut Conn,
     authority: i32,
     name: &str,
 ) -> anyhow::Result<(ApiClient, String)> {
-    let name = name.trim();
-    anyhow::ensure!(!name.is_empty(), "the client needs a name");
-    Authority::find(conn, authority)
-        .await?
-        .with_context(|| format!("no authority with code {authority}"))?;
-    let client = ApiClient::create(conn, authority, name, now_utc()).await?;
-    let secret: [u8; 32] = rand::random();
-    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    let token = format!("sgs_{}_{hex}", client.id);
-    ApiClient::set_secret_hash(conn, client.id, &sha256_hex(&token)).await?;
-    Ok((client, token))
+    Ok(create_client(conn, authority, name, now_utc()).await?)
 }
 
 /// The active client a bearer token belongs to, or `None` for an unknown, malformed or revoked
@@ -127,17 +103,10 @@ pub async fn authenticate(conn: &mut Conn, token: &str) -> Result<Option<ApiClie
         return Ok(None);
     };
     let matches = constant_time_eq(
-        sha256_hex(token).as_bytes(),
+        token_hash(token).as_bytes(),
         client.secret_sha256.as_bytes(),
     );
     Ok((matches && client.revoked_at.is_none()).then_some(client))
-}
-
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Compares without stopping at the first difference.
