@@ -16,7 +16,7 @@ use app::forms::case_folder::{AnswerProblem, FolderNotice, UploadProblem};
 use app::in_transaction;
 use app::services::case_events::ItemAnswered;
 use app::services::commands;
-use app::services::commands::applying::{applicant_actor, own_draft};
+use app::services::commands::applying::{applicant_actor, own_draft_case};
 use app::services::commands::documents::{AnswerItem, NamedFile};
 use app::services::commands::refusals::{CommandError, CommandError::Refused, RefusalCode};
 use app::services::document_store::{clean_filename, DocumentStore, Received, StoreError};
@@ -161,7 +161,7 @@ pub async fn attach_to_draft(
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
         // Nothing is received for a draft that is not the user's.
-        let (draft, _) = own_draft(&mut conn, &user, id).await?;
+        let draft = own_draft_case(&mut conn, &user, id).await?;
         let file = match receive(&state.app.documents, multipart).await.file {
             Ok(Some(file)) => file,
             Ok(None) => return Ok(Err(UploadProblem::NoFile)),
@@ -203,7 +203,7 @@ pub async fn remove_from_draft(
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
-        let (draft, _) = own_draft(&mut conn, &user, id).await?;
+        let draft = own_draft_case(&mut conn, &user, id).await?;
         commands::documents::remove_from_draft(&mut conn, &draft, document_id).await
     }
     .await;
@@ -401,7 +401,7 @@ pub async fn draft_download(
     };
     let outcome = async {
         let mut conn = state.app.db.conn().await?;
-        let (case, _) = own_draft(&mut conn, &user, id)
+        let case = own_draft_case(&mut conn, &user, id)
             .await
             .map_err(AppError::from)?;
         let document = Document::find_in_case(&mut conn, case.id, document_id).await?;

@@ -96,16 +96,25 @@ pub async fn start_application(
     Ok(draft)
 }
 
+/// The draft, if the applicant may work on it.
+pub async fn own_draft_case(
+    conn: &mut Conn,
+    applicant: &SessionUser,
+    draft_id: i64,
+) -> Result<Case, CommandError> {
+    Case::find(conn, draft_id)
+        .await?
+        .filter(|c| may_edit_draft(&applicant.viewer, c))
+        .ok_or(CommandError::NotFound)
+}
+
 /// The draft and its type, if the applicant may work on it.
 pub async fn own_draft(
     conn: &mut Conn,
     applicant: &SessionUser,
     draft_id: i64,
 ) -> Result<(Case, CaseType), CommandError> {
-    let case = Case::find(conn, draft_id)
-        .await?
-        .filter(|c| may_edit_draft(&applicant.viewer, c))
-        .ok_or(CommandError::NotFound)?;
+    let case = own_draft_case(conn, applicant, draft_id).await?;
     let case_type = CaseType::find(conn, &case.case_type_code)
         .await?
         .ok_or(CommandError::NotFound)?;
